@@ -1,0 +1,32 @@
+package io.querysub.engine.error;
+
+/**
+ * Stable codes for every refusal. The codes are part of the public API (REST and protocol documents
+ * list them); never rename one, only add.
+ */
+public enum ErrorCode {
+  /** A path failed to parse or broke a limit (segments, length, reserved prefix). */
+  PATH_INVALID,
+  /** A version failed to parse. */
+  VERSION_INVALID,
+  /** A value is larger than the configured limit. */
+  VALUE_TOO_LARGE,
+  /** A value is not valid JSON. */
+  VALUE_INVALID,
+  /** A request body is malformed, has unknown fields, or breaks a count limit. */
+  BAD_REQUEST,
+  /** Nothing is stored at the path. */
+  NOT_FOUND,
+  /** A read lock of the transaction was broken by another write. */
+  CONFLICT,
+  /** The write's version is at or behind the golden horizon. */
+  TOO_OLD,
+  /** The caller may not do this. */
+  PERMISSION_DENIED,
+  /** An operation ran past its time limit. */
+  TIMEOUT,
+  /** The node is not ready to serve (still loading). */
+  UNAVAILABLE,
+  /** An unexpected failure; the message says what. */
+  INTERNAL
+}

@@ -1,0 +1,2 @@
+/** Paths: parsing, the canonical text form, and the limits every path obeys. */
+package io.querysub.engine.path;

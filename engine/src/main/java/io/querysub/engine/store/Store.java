@@ -1,0 +1,247 @@
+package io.querysub.engine.store;
+
+import io.querysub.engine.error.ErrorCode;
+import io.querysub.engine.error.QuerysubException;
+import io.querysub.engine.path.Path;
+import io.querysub.engine.store.internal.CommitLog;
+import io.querysub.engine.store.internal.PathEntry;
+import io.querysub.engine.store.internal.PathTree;
+import io.querysub.engine.store.internal.Stripes;
+import io.querysub.engine.tx.Transaction;
+import io.querysub.engine.version.HybridClock;
+import io.querysub.engine.version.Version;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The path store of one node: every shard's history, validity and child keys.
+ *
+ * <p>Threading: {@link #read} takes no lock, so reads never queue behind writes. A commit holds,
+ * for the microseconds of its check and apply, the commit locks of the shards it touches (a shard
+ * is the first {@code shardDepth} segments of a path), so commits on different shards run in
+ * parallel. Work that can touch any path (a write arriving below the newest versions, which may
+ * cascade; a children lock or listing above the shard depth; moving the golden horizon) takes the
+ * store's exclusive lock.
+ */
+public final class Store {
+  private final StoreOptions options;
+  private final HybridClock clock;
+  private final PathTree tree = new PathTree();
+  private final Stripes stripes;
+  private final CommitLog log;
+
+  public Store(StoreOptions options, HybridClock clock) {
+    this.options = options;
+    this.clock = clock;
+    this.stripes = new Stripes(options.stripes(), options.shardDepth());
+    this.log = new CommitLog(tree);
+  }
+
+  public StoreOptions options() {
+    return options;
+  }
+
+  public HybridClock clock() {
+    return clock;
+  }
+
+  /** A new transaction on this store. */
+  public Transaction begin() {
+    return new Transaction(this);
+  }
+
+  /** The current value of {@code path} and the version to lock on. Takes no lock. */
+  public ReadResult read(Path path) {
+    PathEntry e = tree.get(path);
+    var cur = e == null ? null : e.current();
+    return cur == null
+        ? new ReadResult(path, Value.ABSENT, Version.ZERO)
+        : new ReadResult(path, cur.value(), cur.version());
+  }
+
+  /**
+   * A page of the child keys of {@code parent} after the key {@code after} (null for the first), at
+   * most {@code limit} keys. A key is listed while any value exists at or below it.
+   */
+  public ChildrenPage children(Path parent, String after, int limit, boolean withValues) {
+    if (limit < 1) {
+      throw new QuerysubException(ErrorCode.BAD_REQUEST, "limit must be at least 1");
+    }
+    boolean exclusive = parent.size() < options.shardDepth();
+    int[] held = exclusive ? null : stripes.ofPath(parent);
+    stripes.lock(held);
+    try {
+      // Taken under the lock: every commit of this shard below it is applied, none above it is.
+      Version readVersion = clock.now();
+      PathEntry p = tree.get(parent);
+      List<ChildrenPage.Child> out = new ArrayList<>(Math.min(limit, 64));
+      String next = null;
+      if (p != null && p.children() != null) {
+        var tail = after == null ? p.children() : p.children().tailMap(after, false);
+        for (var entry : tail.values()) {
+          if (entry.live() == 0) {
+            continue;
+          }
+          if (out.size() == limit) {
+            next = out.get(out.size() - 1).key();
+            break;
+          }
+          var cur = withValues ? entry.current() : null;
+          out.add(
+              new ChildrenPage.Child(
+                  entry.path().last(),
+                  cur == null ? (withValues ? Value.ABSENT : null) : cur.value(),
+                  cur == null ? (withValues ? Version.ZERO : null) : cur.version()));
+        }
+      }
+      return new ChildrenPage(parent, out, readVersion, next);
+    } finally {
+      stripes.unlock(held);
+    }
+  }
+
+  /**
+   * Commits writes sharing one new version, above every version this node has seen, if every lock
+   * still holds. A commit without writes only checks its locks. The answer is final on one node: a
+   * rejected commit is not stored (rerun it with fresh reads).
+   *
+   * @throws QuerysubException {@code BAD_REQUEST} when two writes name one path
+   */
+  public CommitResult commit(List<ReadLock> locks, List<Write> writes) {
+    checkDistinct(writes);
+    boolean exclusive = needsExclusive(locks);
+    int[] held = exclusive ? null : stripes.of(locks, writes);
+    stripes.lock(held);
+    try {
+      Version v = clock.now();
+      checkHorizon(v);
+      Conflict c = log.validator().checkAtNow(locks, v);
+      if (c != null) {
+        return new CommitResult(v, Validity.REJECTED, c);
+      }
+      if (!writes.isEmpty()) {
+        log.appendValid(v, locks, writes);
+      }
+      return new CommitResult(v, Validity.VALID, null);
+    } finally {
+      stripes.unlock(held);
+    }
+  }
+
+  /**
+   * Stores a commit with a version chosen elsewhere (a replica, a remote authority, a replay),
+   * evaluates it, and re-evaluates in version order every commit whose locks it affects. A version
+   * already stored is answered with its current outcome and changes nothing.
+   *
+   * @throws QuerysubException {@code TOO_OLD} when the version is at or behind the golden horizon
+   */
+  public CommitResult ingest(Version version, List<ReadLock> locks, List<Write> writes) {
+    if (writes.isEmpty()) {
+      throw new QuerysubException(ErrorCode.BAD_REQUEST, "a stored commit needs a write");
+    }
+    checkDistinct(writes);
+    stripes.lock(null);
+    try {
+      checkHorizon(version);
+      clock.observe(version);
+      return log.ingest(version, locks, writes);
+    } finally {
+      stripes.unlock(null);
+    }
+  }
+
+  /** The state of the write at {@code version} on {@code path}, or null when none is stored. */
+  public Validity validity(Path path, Version version) {
+    stripes.lock(null);
+    try {
+      return log.validity(path, version);
+    } finally {
+      stripes.unlock(null);
+    }
+  }
+
+  /** Writes at or behind this version are refused with TOO_OLD and can no longer change. */
+  public Version goldenHorizon() {
+    Version byClock = clockHorizon();
+    Version moved = log.horizon();
+    return byClock.compareTo(moved) > 0 ? byClock : moved;
+  }
+
+  /**
+   * Moves the golden horizon to {@code now - maxChangeAge}; see {@link #advanceGolden(Version)}.
+   */
+  public int advanceGolden() {
+    return advanceGolden(clockHorizon());
+  }
+
+  /**
+   * Makes every commit at or behind {@code horizon} golden: drops its locks, drops rejected writes,
+   * and trims superseded versions older than the history retention (the newest golden version of
+   * each path is always kept). Works in bounded slices so commits are never held up for long.
+   *
+   * @return how many commits became golden
+   */
+  public int advanceGolden(Version horizon) {
+    long keepAfter =
+        Math.max(0, clock.physicalMillis() - options.historyRetention().toMillis())
+            << Version.COUNTER_BITS;
+    int total = 0;
+    while (true) {
+      int n;
+      stripes.lock(null);
+      try {
+        n = log.makeGolden(horizon, keepAfter, 4096);
+      } finally {
+        stripes.unlock(null);
+      }
+      total += n;
+      if (n < 4096) {
+        return total;
+      }
+    }
+  }
+
+  /** How many paths the store holds entries for (written, locked, or ancestors of those). */
+  public int pathCount() {
+    return tree.size();
+  }
+
+  /** How many commits are not yet golden. */
+  public int openCommits() {
+    return log.openCommits();
+  }
+
+  private Version clockHorizon() {
+    long ms = clock.physicalMillis() - options.maxChangeAge().toMillis();
+    return ms <= 0 ? Version.ZERO : Version.of(ms, 0, 0);
+  }
+
+  private void checkHorizon(Version v) {
+    Version h = goldenHorizon();
+    if (v.compareTo(h) <= 0) {
+      throw new QuerysubException(
+          ErrorCode.TOO_OLD, "version " + v + " is at or behind the golden horizon " + h);
+    }
+  }
+
+  private boolean needsExclusive(List<ReadLock> locks) {
+    for (ReadLock l : locks) {
+      if (l.children() && l.path().size() < options.shardDepth()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void checkDistinct(List<Write> writes) {
+    if (writes.size() > 1) {
+      var seen = new java.util.HashSet<Path>(writes.size() * 2);
+      for (Write w : writes) {
+        if (!seen.add(w.path())) {
+          throw new QuerysubException(
+              ErrorCode.BAD_REQUEST, "a commit writes each path once", w.path().toString());
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package io.querysub.engine.store.internal;
+
+import io.querysub.engine.path.Path;
+import io.querysub.engine.store.CommitResult;
+import io.querysub.engine.store.Conflict;
+import io.querysub.engine.store.ReadLock;
+import io.querysub.engine.store.Validity;
+import io.querysub.engine.store.Write;
+import io.querysub.engine.version.Version;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Stores commits into the path tree and keeps every commit's validity right: a new commit is
+ * evaluated against the history below its version, and a commit whose validity flips re-evaluates,
+ * in version order, every commit whose locks cover it (cascading rejection and un-rejection).
+ * Evaluation in version order is well-founded because a lock only looks below its own commit.
+ *
+ * <p>Threading: the caller holds the commit locks of every path involved, or the store's exclusive
+ * lock for {@link #ingest}, {@link #validity} and {@link #makeGolden}.
+ */
+public final class CommitLog {
+  private final PathTree tree;
+  private final Validator validator;
+  private final ConcurrentLinkedQueue<CommitRecord> open = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger openCount = new AtomicInteger();
+  private volatile Version horizon = Version.ZERO;
+
+  public CommitLog(PathTree tree) {
+    this.tree = tree;
+    this.validator = new Validator(tree);
+  }
+
+  public Validator validator() {
+    return validator;
+  }
+
+  public Version horizon() {
+    return horizon;
+  }
+
+  public int openCommits() {
+    return openCount.get();
+  }
+
+  /** Stores a commit already known valid at a version above every stored one. */
+  public void appendValid(Version v, List<ReadLock> locks, List<Write> writes) {
+    CommitRecord rec = new CommitRecord(v, locks.toArray(new ReadLock[0]), Validity.VALID);
+    store(rec, writes, true);
+  }
+
+  /** Stores a commit at any version above the horizon and cascades; see {@code Store.ingest}. */
+  public CommitResult ingest(Version v, List<ReadLock> locks, List<Write> writes) {
+    PathEntry first = tree.get(writes.get(0).path());
+    if (first != null) {
+      int i = first.find(v);
+      if (i >= 0) {
+        return result(first.history[i].commit);
+      }
+    }
+    // Stored as rejected first (invisible), then evaluated: a flip to valid applies it.
+    CommitRecord rec = new CommitRecord(v, locks.toArray(new ReadLock[0]), Validity.REJECTED);
+    store(rec, writes, false);
+    cascade(rec);
+    return result(rec);
+  }
+
+  private void store(CommitRecord rec, List<Write> writes, boolean current) {
+    StoredWrite[] stored = new StoredWrite[writes.size()];
+    for (int i = 0; i < stored.length; i++) {
+      Write w = writes.get(i);
+      PathEntry e = tree.getOrCreate(w.path());
+      StoredWrite sw = new StoredWrite(e, w.value(), rec);
+      e.insert(sw);
+      if (current) {
+        e.setCurrent(sw);
+      }
+      e.raiseSubtreeMax(rec.version);
+      stored[i] = sw;
+    }
+    rec.writes = stored;
+    for (ReadLock l : rec.locks) {
+      PathEntry e = tree.getOrCreate(l.path());
+      if (l.children()) {
+        if (e.childLockers == null) {
+          e.childLockers = new ArrayDeque<>(4);
+        }
+        e.childLockers.add(rec);
+      } else {
+        if (e.valueLockers == null) {
+          e.valueLockers = new ArrayDeque<>(4);
+        }
+        e.valueLockers.add(rec);
+      }
+    }
+    open.add(rec);
+    openCount.incrementAndGet();
+  }
+
+  private void cascade(CommitRecord seed) {
+    PriorityQueue<CommitRecord> queue =
+        new PriorityQueue<>((a, b) -> a.version.compareTo(b.version));
+    Set<CommitRecord> queued = Collections.newSetFromMap(new IdentityHashMap<>());
+    queue.add(seed);
+    queued.add(seed);
+    while (!queue.isEmpty()) {
+      CommitRecord c = queue.poll();
+      queued.remove(c);
+      if (c.golden) {
+        continue;
+      }
+      Conflict conflict = validator.check(c.locks, c.version);
+      Validity next = conflict == null ? Validity.VALID : Validity.REJECTED;
+      c.conflict = conflict;
+      if (next == c.state) {
+        continue;
+      }
+      c.state = next;
+      for (StoredWrite w : c.writes) {
+        w.entry.recomputeCurrent();
+      }
+      for (StoredWrite w : c.writes) {
+        enqueueDependents(w, queue, queued);
+      }
+    }
+  }
+
+  /**
+   * Commits above {@code w} whose value locks read or span it, or whose children locks cover it.
+   */
+  private static void enqueueDependents(
+      StoredWrite w, PriorityQueue<CommitRecord> queue, Set<CommitRecord> queued) {
+    Version v = w.commit.version;
+    PathEntry e = w.entry;
+    if (e.valueLockers != null) {
+      for (CommitRecord d : e.valueLockers) {
+        if (d.version.compareTo(v) > 0 && readsAtOrBefore(d, e.path, v) && queued.add(d)) {
+          queue.add(d);
+        }
+      }
+    }
+    for (PathEntry a = e.parent; a != null; a = a.parent) {
+      if (a.childLockers != null) {
+        for (CommitRecord d : a.childLockers) {
+          if (d.version.compareTo(v) > 0 && queued.add(d)) {
+            queue.add(d);
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean readsAtOrBefore(CommitRecord d, Path p, Version v) {
+    for (ReadLock l : d.locks) {
+      if (!l.children() && l.path().equals(p) && l.readVersion().compareTo(v) <= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public Validity validity(Path path, Version version) {
+    PathEntry e = tree.get(path);
+    int i = e == null ? -1 : e.find(version);
+    return i < 0 ? null : e.history[i].commit.state;
+  }
+
+  /**
+   * Makes up to {@code max} commits at or behind {@code to} golden, in version order, and trims the
+   * histories they touched. Returns how many it made golden.
+   */
+  public int makeGolden(Version to, long keepAfterStamp, int max) {
+    if (to.compareTo(horizon) > 0) {
+      horizon = to;
+    }
+    Set<PathEntry> touched = Collections.newSetFromMap(new IdentityHashMap<>());
+    int n = 0;
+    while (n < max) {
+      CommitRecord c = open.peek();
+      if (c == null || c.version.compareTo(to) > 0) {
+        break;
+      }
+      open.poll();
+      n++;
+      c.golden = true;
+      for (ReadLock l : c.locks) {
+        PathEntry e = tree.get(l.path());
+        ArrayDeque<CommitRecord> q = l.children() ? e.childLockers : e.valueLockers;
+        while (q != null && !q.isEmpty() && q.peekFirst().golden) {
+          q.pollFirst();
+        }
+      }
+      c.locks = CommitRecord.NO_LOCKS;
+      for (StoredWrite w : c.writes) {
+        touched.add(w.entry);
+      }
+    }
+    for (PathEntry e : touched) {
+      e.trimGolden(to, keepAfterStamp);
+    }
+    openCount.addAndGet(-n);
+    return n;
+  }
+
+  private static CommitResult result(CommitRecord c) {
+    return new CommitResult(c.version, c.state, c.conflict);
+  }
+}

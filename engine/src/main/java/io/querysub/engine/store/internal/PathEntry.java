@@ -1,0 +1,209 @@
+package io.querysub.engine.store.internal;
+
+import io.querysub.engine.path.Path;
+import io.querysub.engine.store.Validity;
+import io.querysub.engine.version.Version;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+
+/**
+ * A node of the path tree: the history of writes at one path, its current value, and the index of
+ * its child keys.
+ *
+ * <p>Threading: {@code history}, {@code size} and the locker queues are guarded by the commit lock
+ * of this path's shard (or the store's exclusive lock). {@code current} is volatile so reads take
+ * no lock. {@code live} and {@code subtreeMax} are updated atomically because ancestors above the
+ * shard depth are shared by many shards.
+ */
+public final class PathEntry {
+  private static final StoredWrite[] EMPTY = new StoredWrite[0];
+  private static final AtomicIntegerFieldUpdater<PathEntry> LIVE =
+      AtomicIntegerFieldUpdater.newUpdater(PathEntry.class, "live");
+  private static final AtomicReferenceFieldUpdater<PathEntry, Version> MAX =
+      AtomicReferenceFieldUpdater.newUpdater(PathEntry.class, Version.class, "subtreeMax");
+  private static final AtomicReferenceFieldUpdater<PathEntry, ConcurrentSkipListMap> KIDS =
+      AtomicReferenceFieldUpdater.newUpdater(
+          PathEntry.class, ConcurrentSkipListMap.class, "children");
+
+  final Path path;
+  final PathEntry parent;
+
+  StoredWrite[] history = EMPTY;
+  int size;
+
+  /** The valid write with the highest version, or null. */
+  volatile StoredWrite current;
+
+  /** How many paths at or below this one have a current value that is not absent. */
+  volatile int live;
+
+  /** The highest version of any write (whatever its validity) at or below this path. */
+  volatile Version subtreeMax = Version.ZERO;
+
+  volatile ConcurrentSkipListMap<String, PathEntry> children;
+
+  /** Non-golden commits holding a value lock on this path, mostly in version order. */
+  ArrayDeque<CommitRecord> valueLockers;
+
+  /** Non-golden commits holding a children lock on this path, mostly in version order. */
+  ArrayDeque<CommitRecord> childLockers;
+
+  PathEntry(Path path, PathEntry parent) {
+    this.path = path;
+    this.parent = parent;
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  public StoredWrite current() {
+    return current;
+  }
+
+  public int live() {
+    return live;
+  }
+
+  /** The child entries by key (including keys with no value now), or null when none. */
+  public ConcurrentSkipListMap<String, PathEntry> children() {
+    return children;
+  }
+
+  @SuppressWarnings("unchecked")
+  ConcurrentSkipListMap<String, PathEntry> childMap() {
+    ConcurrentSkipListMap<String, PathEntry> c = children;
+    if (c == null) {
+      KIDS.compareAndSet(this, null, new ConcurrentSkipListMap<String, PathEntry>());
+      c = children;
+    }
+    return c;
+  }
+
+  void addLive(int delta) {
+    for (PathEntry e = this; e != null; e = e.parent) {
+      LIVE.addAndGet(e, delta);
+    }
+  }
+
+  void raiseSubtreeMax(Version v) {
+    for (PathEntry e = this; e != null; e = e.parent) {
+      Version m = e.subtreeMax;
+      while (true) {
+        if (m.compareTo(v) >= 0) {
+          // Whoever raised it this far raises the ancestors too, before releasing its lock.
+          return;
+        }
+        if (MAX.compareAndSet(e, m, v)) {
+          break;
+        }
+        m = e.subtreeMax;
+      }
+    }
+  }
+
+  /** Index of the write at exactly {@code v}, or {@code -(insertion point) - 1}. */
+  int find(Version v) {
+    int lo = 0;
+    int hi = size - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = history[mid].commit.version.compareTo(v);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -(lo + 1);
+  }
+
+  /** Index of the first write with a version above {@code v}. */
+  int firstAfter(Version v) {
+    int i = find(v);
+    return i >= 0 ? i + 1 : -(i + 1);
+  }
+
+  /** Adds a write in version order. Appending (the usual case) copies nothing. */
+  void insert(StoredWrite w) {
+    if (size == history.length) {
+      history = Arrays.copyOf(history, Math.max(2, size + (size >> 1) + 1));
+    }
+    int at = size;
+    if (size > 0 && history[size - 1].commit.version.compareTo(w.commit.version) > 0) {
+      at = firstAfter(w.commit.version);
+      System.arraycopy(history, at, history, at + 1, size - at);
+    }
+    history[at] = w;
+    size++;
+  }
+
+  /** Presence (a valid, non-absent value) just before index {@code i}. */
+  boolean presentBefore(int i) {
+    for (int j = i - 1; j >= 0; j--) {
+      if (history[j].commit.state == Validity.VALID) {
+        return history[j].isPresent();
+      }
+    }
+    return false;
+  }
+
+  /** Recomputes {@link #current} from the history; keeps {@code live} of ancestors in step. */
+  void recomputeCurrent() {
+    StoredWrite best = null;
+    for (int j = size - 1; j >= 0; j--) {
+      if (history[j].commit.state == Validity.VALID) {
+        best = history[j];
+        break;
+      }
+    }
+    setCurrent(best);
+  }
+
+  void setCurrent(StoredWrite w) {
+    StoredWrite old = current;
+    if (old == w) {
+      return;
+    }
+    boolean was = old != null && old.isPresent();
+    boolean is = w != null && w.isPresent();
+    current = w;
+    if (was != is) {
+      addLive(is ? 1 : -1);
+    }
+  }
+
+  /** Drops history that can no longer matter, see {@code Store.advanceGolden}. */
+  void trimGolden(Version horizon, long keepAfterStamp) {
+    int newestGoldenValid = -1;
+    for (int j = 0; j < size && history[j].commit.version.compareTo(horizon) <= 0; j++) {
+      if (history[j].commit.state == Validity.VALID) {
+        newestGoldenValid = j;
+      }
+    }
+    int out = 0;
+    for (int j = 0; j < size; j++) {
+      StoredWrite w = history[j];
+      boolean golden = w.commit.version.compareTo(horizon) <= 0;
+      boolean keep =
+          !golden
+              || j == newestGoldenValid
+              || (w.commit.state == Validity.VALID && w.commit.version.stamp() > keepAfterStamp);
+      if (keep) {
+        history[out++] = w;
+      }
+    }
+    Arrays.fill(history, out, size, null);
+    size = out;
+    if (size == 0) {
+      history = EMPTY;
+    } else if (history.length > 8 && size < history.length / 4) {
+      history = Arrays.copyOf(history, size * 2);
+    }
+  }
+}

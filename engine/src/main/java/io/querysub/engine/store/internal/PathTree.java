@@ -1,0 +1,43 @@
+package io.querysub.engine.store.internal;
+
+import io.querysub.engine.path.Path;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every path that was written or locked, by path, each linked to its parent and listed among its
+ * parent's children. Entries are created on first use and never replaced, so a reference to one
+ * stays good. Safe from any thread.
+ */
+public final class PathTree {
+  private final ConcurrentHashMap<Path, PathEntry> entries = new ConcurrentHashMap<>(1 << 16);
+  private final PathEntry root = new PathEntry(Path.ROOT, null);
+
+  public PathTree() {
+    entries.put(Path.ROOT, root);
+  }
+
+  /** The entry of {@code path}, or null when nothing was ever written or locked there. */
+  public PathEntry get(Path path) {
+    return entries.get(path);
+  }
+
+  public PathEntry root() {
+    return root;
+  }
+
+  /** The entry of {@code path}, created with its ancestors when missing. */
+  public PathEntry getOrCreate(Path path) {
+    PathEntry e = entries.get(path);
+    if (e != null) {
+      return e;
+    }
+    PathEntry parent = getOrCreate(path.parent());
+    e = entries.computeIfAbsent(path, p -> new PathEntry(p, parent));
+    parent.childMap().putIfAbsent(path.last(), e);
+    return e;
+  }
+
+  public int size() {
+    return entries.size();
+  }
+}

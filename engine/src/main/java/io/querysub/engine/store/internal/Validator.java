@@ -1,0 +1,172 @@
+package io.querysub.engine.store.internal;
+
+import io.querysub.engine.path.Path;
+import io.querysub.engine.store.Conflict;
+import io.querysub.engine.store.ReadLock;
+import io.querysub.engine.store.Validity;
+import io.querysub.engine.version.Version;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Evaluates read locks against the stored history (DESIGN §1): a lock {@code (p, r, e)} holds when
+ * the write at {@code r} exists and is valid (or {@code r} is zero) and no valid write on {@code p}
+ * lies strictly between {@code r} and {@code e}; a children lock holds when no valid write in that
+ * interval adds or removes a child key.
+ *
+ * <p>The caller holds the locks that guard every path involved (see {@code Store}).
+ */
+public final class Validator {
+  private final PathTree tree;
+
+  public Validator(PathTree tree) {
+    this.tree = tree;
+  }
+
+  /** The first broken lock of a commit at version {@code end}, or null when all hold. */
+  public Conflict check(ReadLock[] locks, Version end) {
+    for (ReadLock l : locks) {
+      Conflict c = l.children() ? checkChildren(l, end) : checkValue(l, end);
+      if (c != null) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The same check for a commit whose version is above every stored version, using only each path's
+   * current write: a value lock holds exactly when the current write is the one read.
+   */
+  public Conflict checkAtNow(List<ReadLock> locks, Version end) {
+    for (ReadLock l : locks) {
+      Conflict c;
+      if (l.children()) {
+        c = checkChildren(l, end);
+      } else {
+        PathEntry e = tree.get(l.path());
+        StoredWrite cur = e == null ? null : e.current;
+        Version seen = cur == null ? Version.ZERO : cur.commit.version;
+        int cmp = seen.compareTo(l.readVersion());
+        if (cmp == 0) {
+          c = null;
+        } else if (cmp > 0) {
+          c = new Conflict(l.path(), seen, false, "the value changed after it was read");
+        } else {
+          // The current write is older than the one read: that one is missing or not valid.
+          c = checkValue(l, end);
+        }
+      }
+      if (c != null) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private Conflict checkValue(ReadLock l, Version end) {
+    PathEntry e = tree.get(l.path());
+    Version r = l.readVersion();
+    if (!r.isZero()) {
+      int i = e == null ? -1 : e.find(r);
+      if (i < 0) {
+        return new Conflict(l.path(), r, false, "the write that was read does not exist");
+      }
+      if (e.history[i].commit.state != Validity.VALID) {
+        return new Conflict(l.path(), r, false, "the write that was read was rejected");
+      }
+    }
+    if (e == null) {
+      return null;
+    }
+    for (int j = e.firstAfter(r); j < e.size; j++) {
+      StoredWrite w = e.history[j];
+      if (w.commit.version.compareTo(end) >= 0) {
+        break;
+      }
+      if (w.commit.state == Validity.VALID) {
+        return new Conflict(
+            l.path(), w.commit.version, false, "the value changed after it was read");
+      }
+    }
+    return null;
+  }
+
+  private Conflict checkChildren(ReadLock l, Version end) {
+    Version broke = childrenChanged(l.path(), l.readVersion(), end);
+    return broke == null
+        ? null
+        : new Conflict(l.path(), broke, true, "the child keys changed after they were listed");
+  }
+
+  /**
+   * The version of a valid write in {@code (r, end)} that added or removed a child key of {@code
+   * parent}, or null. Walks back from the current state through the writes above {@code r} only, so
+   * its cost follows the recent writes under {@code parent}, not the size of the subtree.
+   */
+  public Version childrenChanged(Path parent, Version r, Version end) {
+    PathEntry p = tree.get(parent);
+    if (p == null || p.subtreeMax.compareTo(r) <= 0 || p.children == null) {
+      return null;
+    }
+    for (PathEntry child : p.children.values()) {
+      if (child.subtreeMax.compareTo(r) > 0) {
+        Version v = keyToggled(child, r, end);
+        if (v != null) {
+          return v;
+        }
+      }
+    }
+    return null;
+  }
+
+  private record Event(Version version, int delta) {}
+
+  private Version keyToggled(PathEntry key, Version r, Version end) {
+    List<Event> events = new ArrayList<>();
+    collect(key, r, events);
+    if (events.isEmpty()) {
+      return null;
+    }
+    events.sort((a, b) -> b.version.compareTo(a.version));
+    // Walk back from the current count; check each version inside (r, end) for a toggle.
+    int count = key.live;
+    int i = 0;
+    while (i < events.size()) {
+      Version v = events.get(i).version;
+      int delta = 0;
+      while (i < events.size() && events.get(i).version.equals(v)) {
+        delta += events.get(i).delta;
+        i++;
+      }
+      int before = count - delta;
+      if (v.compareTo(end) < 0 && (count > 0) != (before > 0)) {
+        return v;
+      }
+      count = before;
+    }
+    return null;
+  }
+
+  /** Presence changes (+1 / -1) made by valid writes above {@code r} at or below {@code e}. */
+  private void collect(PathEntry e, Version r, List<Event> events) {
+    for (int j = e.firstAfter(r); j < e.size; j++) {
+      StoredWrite w = e.history[j];
+      if (w.commit.state != Validity.VALID) {
+        continue;
+      }
+      boolean before = e.presentBefore(j);
+      boolean after = w.isPresent();
+      if (before != after) {
+        events.add(new Event(w.commit.version, after ? 1 : -1));
+      }
+    }
+    if (e.children != null) {
+      for (PathEntry c : e.children.values()) {
+        if (c.subtreeMax.compareTo(r) > 0) {
+          collect(c, r, events);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Versions (hybrid logical clock timestamps) and the clock that issues them. */
+package io.querysub.engine.version;
