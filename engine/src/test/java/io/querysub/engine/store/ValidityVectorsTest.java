@@ -23,9 +23,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Runs every worked example of {@code vectors/validity.json} (a copy of the design's vectors):
- * once in the order given, checking each expectation as it comes, and then with the scenario's
- * writes arriving in every order, checking that the end state is always the same.
+ * Runs every worked example of {@code vectors/validity.json} (a copy of the design's vectors): once
+ * in the order given, checking each expectation as it comes, and then with the scenario's writes
+ * arriving in every order, checking that the end state is always the same.
  */
 class ValidityVectorsTest {
 
