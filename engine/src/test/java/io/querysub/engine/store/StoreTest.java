@@ -231,6 +231,23 @@ class StoreTest {
   }
 
   @Test
+  void entriesMadeOnlyByLocksAreForgottenOnceGolden() {
+    int before = store.pathCount();
+    CommitResult r =
+        store.commit(
+            List.of(ReadLock.value(p("/never/written/here"), Version.ZERO)),
+            List.of(new Write(p("/w"), json("1"))));
+    assertThat(r.isValid()).isTrue();
+    assertThat(store.pathCount()).as("three lock-only entries and /w").isEqualTo(before + 4);
+    millis.addAndGet(61_000);
+    store.advanceGolden();
+    assertThat(store.pathCount()).isEqualTo(before + 1);
+    assertThat(store.children(Path.ROOT, null, 10, false).children())
+        .extracting(ChildrenPage.Child::key)
+        .containsExactly("w");
+  }
+
+  @Test
   void historyRetentionKeepsSupersededGoldenVersions() {
     Store kept =
         new Store(

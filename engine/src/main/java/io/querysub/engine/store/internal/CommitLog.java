@@ -195,6 +195,7 @@ public final class CommitLog {
         while (q != null && !q.isEmpty() && q.peekFirst().golden) {
           q.pollFirst();
         }
+        tree.removeIfEmpty(e);
       }
       c.locks = CommitRecord.NO_LOCKS;
       for (StoredWrite w : c.writes) {
