@@ -101,22 +101,7 @@ public class DataService {
    * result is an answer, not an exception: nothing was stored and the conflict says why.
    */
   public CommitResult commit(List<ReadLock> locks, List<Write> writes) {
-    if (writes.size() > settings.maxTxWrites()) {
-      throw new QuerysubException(
-          ErrorCode.BAD_REQUEST,
-          "a transaction may hold at most "
-              + settings.maxTxWrites()
-              + " writes, got "
-              + writes.size());
-    }
-    if (locks.size() > settings.maxTxReads()) {
-      throw new QuerysubException(
-          ErrorCode.BAD_REQUEST,
-          "a transaction may hold at most "
-              + settings.maxTxReads()
-              + " reads, got "
-              + locks.size());
-    }
+    checkTxSize(locks.size(), writes.size());
     for (ReadLock l : locks) {
       if (!l.path().isRoot()) {
         clientPath(l.path());
@@ -127,6 +112,23 @@ public class DataService {
       checkSize(w.value().size(), w.path());
     }
     return engine.store().commit(locks, writes);
+  }
+
+  /**
+   * Refuses a transaction over the count limits; callers check this before parsing a large request
+   * in full.
+   */
+  public void checkTxSize(int locks, int writes) {
+    if (writes > settings.maxTxWrites()) {
+      throw new QuerysubException(
+          ErrorCode.BAD_REQUEST,
+          "a transaction may hold at most " + settings.maxTxWrites() + " writes, got " + writes);
+    }
+    if (locks > settings.maxTxReads()) {
+      throw new QuerysubException(
+          ErrorCode.BAD_REQUEST,
+          "a transaction may hold at most " + settings.maxTxReads() + " reads, got " + locks);
+    }
   }
 
   public NodeSettings settings() {
