@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 
 /** Bounds every request body by {@code querysub.maxRequestSize} (413 VALUE_TOO_LARGE). */
@@ -20,7 +21,13 @@ public class BodyLimitFilter implements ContainerRequestFilter {
   public void filter(ContainerRequestContext ctx) {
     int declared = ctx.getLength();
     if (declared > settings.maxRequestBytes()) {
-      ctx.abortWith(ErrorStatus.response(RequestBodies.tooLarge(settings.maxRequestBytes())));
+      // Refused before a byte of the body is read; closing the connection keeps the server from
+      // reading (or waiting for) a body it will not use.
+      ctx.abortWith(
+          Response.fromResponse(
+                  ErrorStatus.response(RequestBodies.tooLarge(settings.maxRequestBytes())))
+              .header("Connection", "close")
+              .build());
       return;
     }
     ctx.setEntityStream(RequestBodies.limit(ctx.getEntityStream(), settings));
