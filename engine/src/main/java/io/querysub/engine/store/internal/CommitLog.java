@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Stores commits into the path tree and keeps every commit's validity right: a new commit is
@@ -29,7 +29,7 @@ public final class CommitLog {
   private final PathTree tree;
   private final Validator validator;
   private final ConcurrentLinkedQueue<CommitRecord> open = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger openCount = new AtomicInteger();
+  private final LongAdder openCount = new LongAdder();
   private volatile Version horizon = Version.ZERO;
 
   public CommitLog(PathTree tree) {
@@ -46,7 +46,7 @@ public final class CommitLog {
   }
 
   public int openCommits() {
-    return openCount.get();
+    return openCount.intValue();
   }
 
   /** Stores a commit already known valid at a version above every stored one. */
@@ -100,7 +100,7 @@ public final class CommitLog {
       }
     }
     open.add(rec);
-    openCount.incrementAndGet();
+    openCount.increment();
   }
 
   private void cascade(CommitRecord seed) {
@@ -195,6 +195,7 @@ public final class CommitLog {
         while (q != null && !q.isEmpty() && q.peekFirst().golden) {
           q.pollFirst();
         }
+        tree.removeIfEmpty(e);
       }
       c.locks = CommitRecord.NO_LOCKS;
       for (StoredWrite w : c.writes) {
@@ -204,7 +205,7 @@ public final class CommitLog {
     for (PathEntry e : touched) {
       e.trimGolden(to, keepAfterStamp);
     }
-    openCount.addAndGet(-n);
+    openCount.add(-n);
     return n;
   }
 

@@ -73,6 +73,13 @@ public final class PathEntry {
     return children;
   }
 
+  boolean isEmpty() {
+    return size == 0
+        && (children == null || children.isEmpty())
+        && (valueLockers == null || valueLockers.isEmpty())
+        && (childLockers == null || childLockers.isEmpty());
+  }
+
   @SuppressWarnings("unchecked")
   ConcurrentSkipListMap<String, PathEntry> childMap() {
     ConcurrentSkipListMap<String, PathEntry> c = children;

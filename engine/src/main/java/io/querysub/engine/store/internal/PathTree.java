@@ -37,6 +37,19 @@ public final class PathTree {
     return e;
   }
 
+  /**
+   * Forgets {@code e} and then its ancestors while they hold nothing: no history, no children, no
+   * lockers. Entries made only because a commit locked a path that was never written go this way
+   * once the commit is golden. The caller holds the store's exclusive lock.
+   */
+  void removeIfEmpty(PathEntry e) {
+    while (e != root && e.isEmpty()) {
+      entries.remove(e.path, e);
+      e.parent.children.remove(e.path.last(), e);
+      e = e.parent;
+    }
+  }
+
   public int size() {
     return entries.size();
   }
