@@ -1,0 +1,156 @@
+package io.querysub.core.data;
+
+import io.querysub.config.NodeSettings;
+import io.querysub.core.node.NodeEngine;
+import io.querysub.engine.error.ErrorCode;
+import io.querysub.engine.error.QuerysubException;
+import io.querysub.engine.path.Path;
+import io.querysub.engine.store.ChildrenPage;
+import io.querysub.engine.store.CommitResult;
+import io.querysub.engine.store.ReadLock;
+import io.querysub.engine.store.ReadResult;
+import io.querysub.engine.store.Value;
+import io.querysub.engine.store.Write;
+import io.querysub.engine.version.Version;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonValue;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads, lists, writes and commits paths for clients. Refuses, before touching the store, system
+ * paths ({@code PATH_INVALID}: they belong to the node), values over the size limit ({@code
+ * VALUE_TOO_LARGE}) or not JSON ({@code VALUE_INVALID}) and transactions over the count limits
+ * ({@code BAD_REQUEST}); so a refused call has applied nothing. Thread-safe and stateless.
+ */
+@ApplicationScoped
+public class DataService {
+  @Inject NodeEngine engine;
+  @Inject NodeSettings settings;
+
+  /** For the container's proxy. */
+  protected DataService() {}
+
+  /** Outside a container (tests, tools). */
+  public DataService(NodeEngine engine, NodeSettings settings) {
+    this.engine = engine;
+    this.settings = settings;
+  }
+
+  /** The current value of a client path and the version to lock on. */
+  public ReadResult read(Path path) {
+    return engine.store().read(clientPath(path));
+  }
+
+  /**
+   * A page of child keys. System keys are left out of the root's listing, so a root page may hold
+   * fewer than {@code limit} keys while {@code next} is set: only a null {@code next} ends a
+   * listing.
+   *
+   * @param limit page size, or null for the configured default
+   */
+  public ChildrenPage children(Path parent, String after, Integer limit, boolean withValues) {
+    if (!parent.isRoot()) {
+      clientPath(parent);
+    }
+    int max = settings.maxChildrenPage();
+    int n = limit == null ? settings.defaultChildrenPage() : limit;
+    if (n < 1 || n > max) {
+      throw new QuerysubException(
+          ErrorCode.BAD_REQUEST, "limit must be between 1 and " + max + ", got " + n);
+    }
+    ChildrenPage page =
+        engine
+            .store()
+            .children(parent, after == null || after.isEmpty() ? null : after, n, withValues);
+    if (!parent.isRoot()) {
+      return page;
+    }
+    List<ChildrenPage.Child> visible = new ArrayList<>(page.children().size());
+    for (ChildrenPage.Child c : page.children()) {
+      if (c.key().charAt(0) != '.') {
+        visible.add(c);
+      }
+    }
+    return new ChildrenPage(parent, visible, page.readVersion(), page.next());
+  }
+
+  /** Checks JSON text sent by a client and wraps it, keeping the bytes as they came. */
+  public Value value(byte[] utf8, Path path) {
+    checkSize(utf8.length, path);
+    JsonText.check(utf8, path.toString());
+    return Value.ofJsonBytes(utf8);
+  }
+
+  /** Wraps a value already parsed from a larger body, as compact JSON text. */
+  public Value value(JsonValue json, Path path) {
+    byte[] bytes = JsonText.bytesOf(json);
+    checkSize(bytes.length, path);
+    return Value.ofJsonBytes(bytes);
+  }
+
+  /** Stores one value (or a delete, with {@link Value#ABSENT}) and returns its version. */
+  public Version write(Path path, Value value) {
+    CommitResult r = engine.store().commit(List.of(), List.of(new Write(clientPath(path), value)));
+    return r.version();
+  }
+
+  /**
+   * Commits a transaction: its writes share one version when every lock still holds. A rejected
+   * result is an answer, not an exception: nothing was stored and the conflict says why.
+   */
+  public CommitResult commit(List<ReadLock> locks, List<Write> writes) {
+    checkTxSize(locks.size(), writes.size());
+    for (ReadLock l : locks) {
+      if (!l.path().isRoot()) {
+        clientPath(l.path());
+      }
+    }
+    for (Write w : writes) {
+      clientPath(w.path());
+      checkSize(w.value().size(), w.path());
+    }
+    return engine.store().commit(locks, writes);
+  }
+
+  /**
+   * Refuses a transaction over the count limits; callers check this before parsing a large request
+   * in full.
+   */
+  public void checkTxSize(int locks, int writes) {
+    if (writes > settings.maxTxWrites()) {
+      throw new QuerysubException(
+          ErrorCode.BAD_REQUEST,
+          "a transaction may hold at most " + settings.maxTxWrites() + " writes, got " + writes);
+    }
+    if (locks > settings.maxTxReads()) {
+      throw new QuerysubException(
+          ErrorCode.BAD_REQUEST,
+          "a transaction may hold at most " + settings.maxTxReads() + " reads, got " + locks);
+    }
+  }
+
+  public NodeSettings settings() {
+    return settings;
+  }
+
+  private void checkSize(int size, Path path) {
+    if (size > settings.maxValueBytes()) {
+      throw new QuerysubException(
+          ErrorCode.VALUE_TOO_LARGE,
+          "value is " + size + " bytes; the limit is " + settings.maxValueBytes(),
+          path.toString());
+    }
+  }
+
+  private static Path clientPath(Path path) {
+    if (path.isSystem()) {
+      throw new QuerysubException(
+          ErrorCode.PATH_INVALID,
+          "paths whose first segment starts with '.' are reserved for the system",
+          path.toString());
+    }
+    return path;
+  }
+}

@@ -1,0 +1,136 @@
+package io.querysub.core.node;
+
+import io.querysub.config.NodeSettings;
+import io.querysub.engine.error.ErrorCode;
+import io.querysub.engine.error.QuerysubException;
+import io.querysub.engine.store.Store;
+import io.querysub.engine.store.StoreOptions;
+import io.querysub.engine.version.HybridClock;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Owns this node's {@link Store}. Built at deployment ({@code @Startup}), so the application only
+ * answers requests once the store exists; {@link #isReady()} feeds the readiness check.
+ *
+ * <p>Threading: bean-managed concurrency, because the store is thread-safe and a container write
+ * lock on every call would serialize the whole node. The golden-horizon timer is non-persistent (a
+ * missed tick after a restart is meaningless) and skips a tick while the previous one still runs.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class NodeEngine {
+  private static final Logger LOG = Logger.getLogger(NodeEngine.class.getName());
+
+  @Inject NodeSettings settings;
+
+  @Resource TimerService timers;
+
+  private final AtomicBoolean advancing = new AtomicBoolean();
+  private volatile Store store;
+
+  /** A started engine without a container (tests, tools): no timer moves the golden horizon. */
+  public static NodeEngine standalone(NodeSettings settings) {
+    NodeEngine e = new NodeEngine();
+    e.settings = settings;
+    e.open();
+    return e;
+  }
+
+  @PostConstruct
+  void start() {
+    open();
+    long period = settings.goldenInterval().toMillis();
+    timers.createIntervalTimer(period, period, new TimerConfig("golden-horizon", false));
+  }
+
+  private void open() {
+    try {
+      Files.createDirectories(settings.dataDir());
+    } catch (IOException | SecurityException e) {
+      throw new IllegalStateException(
+          "cannot create the data directory "
+              + settings.dataDir()
+              + " (querysub.dataDir): "
+              + e.getMessage(),
+          e);
+    }
+    StoreOptions options =
+        new StoreOptions(
+            settings.shardDepth(),
+            settings.maxChangeAge(),
+            settings.historyRetention(),
+            settings.commitStripes());
+    store = new Store(options, new HybridClock(settings.nodeId()));
+    LOG.info(
+        () ->
+            "Querysub node "
+                + settings.nodeId()
+                + " ready: data directory "
+                + settings.dataDir()
+                + " (nothing is persisted yet: the store is in memory), "
+                + options);
+  }
+
+  @Timeout
+  void advanceGolden() {
+    Store s = store;
+    if (s == null || !advancing.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      s.advanceGolden();
+    } catch (RuntimeException e) {
+      // Never let the timer die: a failed tick is retried by the next one.
+      LOG.log(Level.WARNING, "moving the golden horizon failed", e);
+    } finally {
+      advancing.set(false);
+    }
+  }
+
+  @PreDestroy
+  void stop() {
+    store = null;
+    LOG.info("Querysub node stopped");
+  }
+
+  /** True once the store is built, until the node stops. */
+  public boolean isReady() {
+    return store != null;
+  }
+
+  /**
+   * The store.
+   *
+   * @throws QuerysubException {@code UNAVAILABLE} before the node is ready or after it stopped
+   */
+  public Store store() {
+    Store s = store;
+    if (s == null) {
+      throw new QuerysubException(ErrorCode.UNAVAILABLE, "the node is not ready");
+    }
+    return s;
+  }
+
+  public NodeSettings settings() {
+    return settings;
+  }
+}
