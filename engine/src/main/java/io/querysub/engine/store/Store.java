@@ -34,7 +34,7 @@ public final class Store {
     this.options = options;
     this.clock = clock;
     this.stripes = new Stripes(options.stripes(), options.shardDepth());
-    this.log = new CommitLog(tree);
+    this.log = new CommitLog(tree, options.shardDepth());
   }
 
   public StoreOptions options() {
@@ -67,6 +67,7 @@ public final class Store {
     if (limit < 1) {
       throw new QuerysubException(ErrorCode.BAD_REQUEST, "limit must be at least 1");
     }
+    // A listing above the shard depth spans shards: it takes every stripe.
     boolean exclusive = parent.size() < options.shardDepth();
     int[] held = exclusive ? null : stripes.ofPath(parent);
     stripes.lock(held);
@@ -217,6 +218,12 @@ public final class Store {
   }
 
   private void checkHorizon(Version v) {
+    long byClock = clock.physicalMillis() - options.maxChangeAge().toMillis();
+    if (byClock > 0
+        && v.stamp() > (byClock << Version.COUNTER_BITS)
+        && v.compareTo(log.horizon()) > 0) {
+      return; // the common case, without allocating
+    }
     Version h = goldenHorizon();
     if (v.compareTo(h) <= 0) {
       throw new QuerysubException(
@@ -234,7 +241,18 @@ public final class Store {
   }
 
   private static void checkDistinct(List<Write> writes) {
-    if (writes.size() > 1) {
+    int n = writes.size();
+    if (n <= 8) {
+      for (int i = 1; i < n; i++) {
+        Path p = writes.get(i).path();
+        for (int j = 0; j < i; j++) {
+          if (p.equals(writes.get(j).path())) {
+            throw new QuerysubException(
+                ErrorCode.BAD_REQUEST, "a commit writes each path once", p.toString());
+          }
+        }
+      }
+    } else {
       var seen = new java.util.HashSet<Path>(writes.size() * 2);
       for (Write w : writes) {
         if (!seen.add(w.path())) {

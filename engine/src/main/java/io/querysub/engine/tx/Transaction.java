@@ -10,9 +10,8 @@ import io.querysub.engine.store.Value;
 import io.querysub.engine.store.Write;
 import io.querysub.engine.version.Version;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 /**
  * An optimistic transaction: every read becomes a read lock, every write is buffered, and {@link
@@ -22,9 +21,8 @@ import java.util.Map;
  */
 public final class Transaction {
   private final Store store;
-  private final Map<Path, ReadLock> valueLocks = new LinkedHashMap<>();
-  private final Map<Path, ReadLock> childLocks = new LinkedHashMap<>();
-  private final Map<Path, Write> writes = new LinkedHashMap<>();
+  private final List<ReadLock> locks = new ArrayList<>(4);
+  private final List<Write> writes = new ArrayList<>(4);
   private boolean done;
 
   public Transaction(Store store) {
@@ -34,14 +32,13 @@ public final class Transaction {
   /** Reads the current value and records a lock on the version read (the first read wins). */
   public ReadResult read(Path path) {
     checkOpen();
-    Write own = writes.get(path);
-    if (own != null) {
-      return new ReadResult(path, own.value(), Version.ZERO);
+    int own = indexOf(writes, path);
+    if (own >= 0) {
+      return new ReadResult(path, writes.get(own).value(), Version.ZERO);
     }
-    ReadLock held = valueLocks.get(path);
     ReadResult r = store.read(path);
-    if (held == null) {
-      valueLocks.put(path, ReadLock.value(path, r.version()));
+    if (lockIndex(path, false) < 0) {
+      locks.add(ReadLock.value(path, r.version()));
     }
     return r;
   }
@@ -50,40 +47,68 @@ public final class Transaction {
   public ChildrenPage children(Path parent, String after, int limit, boolean withValues) {
     checkOpen();
     ChildrenPage page = store.children(parent, after, limit, withValues);
-    childLocks.putIfAbsent(parent, ReadLock.children(parent, page.readVersion()));
+    if (lockIndex(parent, true) < 0) {
+      locks.add(ReadLock.children(parent, page.readVersion()));
+    }
     return page;
   }
 
   public void write(Path path, Value value) {
     checkOpen();
-    writes.put(path, new Write(path, value));
+    Write w = new Write(path, value);
+    int i = indexOf(writes, path);
+    if (i >= 0) {
+      writes.set(i, w);
+    } else {
+      writes.add(w);
+    }
   }
 
   public void delete(Path path) {
     write(path, Value.ABSENT);
   }
 
+  /** The locks so far: value and children locks in the order first taken. */
   public List<ReadLock> locks() {
-    List<ReadLock> all = new ArrayList<>(valueLocks.size() + childLocks.size());
-    all.addAll(valueLocks.values());
-    all.addAll(childLocks.values());
-    return all;
+    return Collections.unmodifiableList(locks);
   }
 
+  /** The buffered writes, one per path, in the order first written. */
   public List<Write> writes() {
-    return new ArrayList<>(writes.values());
+    return Collections.unmodifiableList(writes);
   }
 
   /** Commits once; a rejected transaction should be rerun in a fresh one. */
   public CommitResult commit() {
     checkOpen();
     done = true;
-    return store.commit(locks(), writes());
+    return store.commit(locks, writes);
   }
 
   private void checkOpen() {
     if (done) {
       throw new IllegalStateException("transaction already committed");
     }
+  }
+
+  // Transactions are small: a scan of a short list beats hashing. Large ones (bulk writes through
+  // the API) are bounded by the request limits.
+  private static int indexOf(List<Write> writes, Path path) {
+    for (int i = writes.size() - 1; i >= 0; i--) {
+      if (writes.get(i).path().equals(path)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private int lockIndex(Path path, boolean children) {
+    for (int i = 0; i < locks.size(); i++) {
+      ReadLock l = locks.get(i);
+      if (l.children() == children && l.path().equals(path)) {
+        return i;
+      }
+    }
+    return -1;
   }
 }

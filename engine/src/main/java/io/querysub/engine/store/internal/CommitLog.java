@@ -32,9 +32,12 @@ public final class CommitLog {
   private final LongAdder openCount = new LongAdder();
   private volatile Version horizon = Version.ZERO;
 
-  public CommitLog(PathTree tree) {
+  private final int shardDepth;
+
+  public CommitLog(PathTree tree, int shardDepth) {
     this.tree = tree;
-    this.validator = new Validator(tree);
+    this.shardDepth = shardDepth;
+    this.validator = new Validator(tree, shardDepth);
   }
 
   public Validator validator() {
@@ -81,12 +84,16 @@ public final class CommitLog {
       if (current) {
         e.setCurrent(sw);
       }
-      e.raiseSubtreeMax(rec.version);
+      e.raiseSubtreeMax(rec.version, shardDepth);
       stored[i] = sw;
     }
     rec.writes = stored;
-    for (ReadLock l : rec.locks) {
+    PathEntry[] lockEntries = new PathEntry[rec.locks.length];
+    rec.lockEntries = lockEntries;
+    for (int i = 0; i < lockEntries.length; i++) {
+      ReadLock l = rec.locks[i];
       PathEntry e = tree.getOrCreate(l.path());
+      lockEntries[i] = e;
       if (l.children()) {
         if (e.childLockers == null) {
           e.childLockers = new ArrayDeque<>(4);
@@ -189,15 +196,16 @@ public final class CommitLog {
       open.poll();
       n++;
       c.golden = true;
-      for (ReadLock l : c.locks) {
-        PathEntry e = tree.get(l.path());
-        ArrayDeque<CommitRecord> q = l.children() ? e.childLockers : e.valueLockers;
+      for (int i = 0; i < c.locks.length; i++) {
+        PathEntry e = c.lockEntries[i];
+        ArrayDeque<CommitRecord> q = c.locks[i].children() ? e.childLockers : e.valueLockers;
         while (q != null && !q.isEmpty() && q.peekFirst().golden) {
           q.pollFirst();
         }
         tree.removeIfEmpty(e);
       }
       c.locks = CommitRecord.NO_LOCKS;
+      c.lockEntries = null;
       for (StoredWrite w : c.writes) {
         touched.add(w.entry);
       }

@@ -18,6 +18,10 @@ public final class CommitRecord {
 
   public final Version version;
   ReadLock[] locks;
+
+  /** The entry of each lock's path, index for index, so the golden pass needs no lookups. */
+  PathEntry[] lockEntries;
+
   StoredWrite[] writes;
   volatile Validity state;
   Conflict conflict;

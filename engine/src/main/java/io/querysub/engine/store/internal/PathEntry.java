@@ -40,7 +40,10 @@ public final class PathEntry {
   /** How many paths at or below this one have a current value that is not absent. */
   volatile int live;
 
-  /** The highest version of any write (whatever its validity) at or below this path. */
+  /**
+   * The highest version of any write (whatever its validity) at or below this path; kept only at
+   * and below the shard depth (see {@link #mayHaveWritesAbove}).
+   */
   volatile Version subtreeMax = Version.ZERO;
 
   volatile ConcurrentSkipListMap<String, PathEntry> children;
@@ -96,8 +99,13 @@ public final class PathEntry {
     }
   }
 
-  void raiseSubtreeMax(Version v) {
-    for (PathEntry e = this; e != null; e = e.parent) {
+  /**
+   * Raises {@code subtreeMax} here and in the ancestors down to depth {@code minDepth}. Entries
+   * above the shard depth are shared by every shard, so they are not kept (a CAS on them from every
+   * commit would be a contended cache line); readers treat them as unbounded.
+   */
+  void raiseSubtreeMax(Version v, int minDepth) {
+    for (PathEntry e = this; e != null && e.path.size() >= minDepth; e = e.parent) {
       Version m = e.subtreeMax;
       while (true) {
         if (m.compareTo(v) >= 0) {
@@ -110,6 +118,11 @@ public final class PathEntry {
         m = e.subtreeMax;
       }
     }
+  }
+
+  /** False only when no write at or below this path has a version above {@code r}. */
+  boolean mayHaveWritesAbove(Version r, int shardDepth) {
+    return path.size() < shardDepth || subtreeMax.compareTo(r) > 0;
   }
 
   /** Index of the write at exactly {@code v}, or {@code -(insertion point) - 1}. */
@@ -185,28 +198,34 @@ public final class PathEntry {
     }
   }
 
-  /** Drops history that can no longer matter, see {@code Store.advanceGolden}. */
+  /**
+   * Drops history that can no longer matter, see {@code Store.advanceGolden}. Only the golden
+   * prefix of the history (it is in version order) is looked at; the rest moves down unread.
+   */
   void trimGolden(Version horizon, long keepAfterStamp) {
+    int goldenEnd = 0;
     int newestGoldenValid = -1;
-    for (int j = 0; j < size && history[j].commit.version.compareTo(horizon) <= 0; j++) {
-      if (history[j].commit.state == Validity.VALID) {
-        newestGoldenValid = j;
+    while (goldenEnd < size && history[goldenEnd].commit.version.compareTo(horizon) <= 0) {
+      if (history[goldenEnd].commit.state == Validity.VALID) {
+        newestGoldenValid = goldenEnd;
       }
+      goldenEnd++;
     }
     int out = 0;
-    for (int j = 0; j < size; j++) {
+    for (int j = 0; j < goldenEnd; j++) {
       StoredWrite w = history[j];
-      boolean golden = w.commit.version.compareTo(horizon) <= 0;
-      boolean keep =
-          !golden
-              || j == newestGoldenValid
-              || (w.commit.state == Validity.VALID && w.commit.version.stamp() > keepAfterStamp);
-      if (keep) {
+      if (j == newestGoldenValid
+          || (w.commit.state == Validity.VALID && w.commit.version.stamp() > keepAfterStamp)) {
         history[out++] = w;
       }
     }
-    Arrays.fill(history, out, size, null);
-    size = out;
+    if (out == goldenEnd) {
+      return;
+    }
+    System.arraycopy(history, goldenEnd, history, out, size - goldenEnd);
+    int newSize = out + size - goldenEnd;
+    Arrays.fill(history, newSize, size, null);
+    size = newSize;
     if (size == 0) {
       history = EMPTY;
     } else if (history.length > 8 && size < history.length / 4) {

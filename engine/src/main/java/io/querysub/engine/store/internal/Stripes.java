@@ -6,15 +6,14 @@ import io.querysub.engine.store.Write;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The commit locks: one per stripe of shards, taken in ascending order (so two commits never wait
- * on each other in a cycle), under the shared side of one store-wide lock whose exclusive side
- * stops every commit. Readers of current values take none of these.
+ * The commit locks: one per stripe of shards, always taken in ascending order, so two commits never
+ * wait on each other in a cycle. Exclusive work takes every stripe, in the same order. There is no
+ * store-wide lock on the commit path (a shared counter every commit touches would be a contended
+ * cache line). Readers of current values take none of these.
  */
 public final class Stripes {
-  private final ReentrantReadWriteLock global = new ReentrantReadWriteLock();
   private final ReentrantLock[] locks;
   private final int depth;
 
@@ -63,13 +62,14 @@ public final class Stripes {
     return out == s.length ? s : Arrays.copyOf(s, out);
   }
 
-  /** Takes the given stripes, or everything (exclusive) when {@code stripes} is null. */
+  /** Takes the given stripes, or every stripe (exclusive) when {@code stripes} is null. */
   public void lock(int[] stripes) {
     if (stripes == null) {
-      global.writeLock().lock();
+      for (ReentrantLock l : locks) {
+        l.lock();
+      }
       return;
     }
-    global.readLock().lock();
     for (int s : stripes) {
       locks[s].lock();
     }
@@ -77,12 +77,13 @@ public final class Stripes {
 
   public void unlock(int[] stripes) {
     if (stripes == null) {
-      global.writeLock().unlock();
+      for (int i = locks.length - 1; i >= 0; i--) {
+        locks[i].unlock();
+      }
       return;
     }
     for (int i = stripes.length - 1; i >= 0; i--) {
       locks[stripes[i]].unlock();
     }
-    global.readLock().unlock();
   }
 }

@@ -18,9 +18,11 @@ import java.util.List;
  */
 public final class Validator {
   private final PathTree tree;
+  private final int shardDepth;
 
-  public Validator(PathTree tree) {
+  public Validator(PathTree tree, int shardDepth) {
     this.tree = tree;
+    this.shardDepth = shardDepth;
   }
 
   /** The first broken lock of a commit at version {@code end}, or null when all hold. */
@@ -106,11 +108,11 @@ public final class Validator {
    */
   public Version childrenChanged(Path parent, Version r, Version end) {
     PathEntry p = tree.get(parent);
-    if (p == null || p.subtreeMax.compareTo(r) <= 0 || p.children == null) {
+    if (p == null || !p.mayHaveWritesAbove(r, shardDepth) || p.children == null) {
       return null;
     }
     for (PathEntry child : p.children.values()) {
-      if (child.subtreeMax.compareTo(r) > 0) {
+      if (child.mayHaveWritesAbove(r, shardDepth)) {
         Version v = keyToggled(child, r, end);
         if (v != null) {
           return v;
@@ -163,7 +165,7 @@ public final class Validator {
     }
     if (e.children != null) {
       for (PathEntry c : e.children.values()) {
-        if (c.subtreeMax.compareTo(r) > 0) {
+        if (c.mayHaveWritesAbove(r, shardDepth)) {
           collect(c, r, events);
         }
       }
