@@ -246,7 +246,8 @@ public final class Path implements Comparable<Path> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Path p && (p == this || Arrays.equals(segments, p.segments));
+    return o instanceof Path p
+        && (p == this || (p.hashCode() == hashCode() && Arrays.equals(segments, p.segments)));
   }
 
   @Override

@@ -116,12 +116,13 @@ public final class Store {
     try {
       Version v = clock.now();
       checkHorizon(v);
-      Conflict c = log.validator().checkAtNow(locks, v);
+      PathEntry[] lockEntries = log.resolve(locks);
+      Conflict c = log.validator().checkAtNow(locks, lockEntries, v);
       if (c != null) {
         return new CommitResult(v, Validity.REJECTED, c);
       }
       if (!writes.isEmpty()) {
-        log.appendValid(v, locks, writes);
+        log.appendValid(v, locks, lockEntries, writes);
       }
       return new CommitResult(v, Validity.VALID, null);
     } finally {

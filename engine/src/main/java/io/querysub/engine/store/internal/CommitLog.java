@@ -7,7 +7,6 @@ import io.querysub.engine.store.ReadLock;
 import io.querysub.engine.store.Validity;
 import io.querysub.engine.store.Write;
 import io.querysub.engine.version.Version;
-import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -53,9 +52,23 @@ public final class CommitLog {
   }
 
   /** Stores a commit already known valid at a version above every stored one. */
-  public void appendValid(Version v, List<ReadLock> locks, List<Write> writes) {
+  /** The entry of each lock's path, index for index; null where the path has none yet. */
+  public PathEntry[] resolve(List<ReadLock> locks) {
+    PathEntry[] out = new PathEntry[locks.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = tree.get(locks.get(i).path());
+    }
+    return out;
+  }
+
+  /**
+   * Stores a commit already known valid at a version above every stored one. {@code lockEntries}
+   * comes from {@link #resolve} and is kept by the commit.
+   */
+  public void appendValid(
+      Version v, List<ReadLock> locks, PathEntry[] lockEntries, List<Write> writes) {
     CommitRecord rec = new CommitRecord(v, locks.toArray(new ReadLock[0]), Validity.VALID);
-    store(rec, writes, true);
+    store(rec, writes, lockEntries, true);
   }
 
   /** Stores a commit at any version above the horizon and cascades; see {@code Store.ingest}. */
@@ -69,16 +82,24 @@ public final class CommitLog {
     }
     // Stored as rejected first (invisible), then evaluated: a flip to valid applies it.
     CommitRecord rec = new CommitRecord(v, locks.toArray(new ReadLock[0]), Validity.REJECTED);
-    store(rec, writes, false);
+    store(rec, writes, new PathEntry[rec.locks.length], false);
     cascade(rec);
     return result(rec);
   }
 
-  private void store(CommitRecord rec, List<Write> writes, boolean current) {
+  private void store(
+      CommitRecord rec, List<Write> writes, PathEntry[] lockEntries, boolean current) {
+    ReadLock[] locks = rec.locks;
+    for (int i = 0; i < lockEntries.length; i++) {
+      if (lockEntries[i] == null) {
+        lockEntries[i] = tree.getOrCreate(locks[i].path());
+      }
+    }
+    rec.lockEntries = lockEntries;
     StoredWrite[] stored = new StoredWrite[writes.size()];
     for (int i = 0; i < stored.length; i++) {
       Write w = writes.get(i);
-      PathEntry e = tree.getOrCreate(w.path());
+      PathEntry e = entryOf(w.path(), locks, lockEntries);
       StoredWrite sw = new StoredWrite(e, w.value(), rec);
       e.insert(sw);
       if (current) {
@@ -88,26 +109,21 @@ public final class CommitLog {
       stored[i] = sw;
     }
     rec.writes = stored;
-    PathEntry[] lockEntries = new PathEntry[rec.locks.length];
-    rec.lockEntries = lockEntries;
     for (int i = 0; i < lockEntries.length; i++) {
-      ReadLock l = rec.locks[i];
-      PathEntry e = tree.getOrCreate(l.path());
-      lockEntries[i] = e;
-      if (l.children()) {
-        if (e.childLockers == null) {
-          e.childLockers = new ArrayDeque<>(4);
-        }
-        e.childLockers.add(rec);
-      } else {
-        if (e.valueLockers == null) {
-          e.valueLockers = new ArrayDeque<>(4);
-        }
-        e.valueLockers.add(rec);
-      }
+      lockEntries[i].addLocker(rec, locks[i].children());
     }
     open.add(rec);
     openCount.increment();
+  }
+
+  /** A read-modify-write usually locks the path it writes: reuse that entry, skip a lookup. */
+  private PathEntry entryOf(Path path, ReadLock[] locks, PathEntry[] lockEntries) {
+    for (int i = 0; i < locks.length; i++) {
+      if (!locks[i].children() && locks[i].path().equals(path)) {
+        return lockEntries[i];
+      }
+    }
+    return tree.getOrCreate(path);
   }
 
   private void cascade(CommitRecord seed) {
@@ -145,11 +161,10 @@ public final class CommitLog {
       StoredWrite w, PriorityQueue<CommitRecord> queue, Set<CommitRecord> queued) {
     Version v = w.commit.version;
     PathEntry e = w.entry;
-    if (e.valueLockers != null) {
-      for (CommitRecord d : e.valueLockers) {
-        if (d.version.compareTo(v) > 0 && readsAtOrBefore(d, e.path, v) && queued.add(d)) {
-          queue.add(d);
-        }
+    for (int i = 0; i < e.valueLockerCount(); i++) {
+      CommitRecord d = e.valueLocker(i);
+      if (d.version.compareTo(v) > 0 && readsAtOrBefore(d, e.path, v) && queued.add(d)) {
+        queue.add(d);
       }
     }
     for (PathEntry a = e.parent; a != null; a = a.parent) {
@@ -186,11 +201,10 @@ public final class CommitLog {
     if (to.compareTo(horizon) > 0) {
       horizon = to;
     }
-    Set<PathEntry> touched = Collections.newSetFromMap(new IdentityHashMap<>());
     int n = 0;
     while (n < max) {
       CommitRecord c = open.peek();
-      if (c == null || c.version.compareTo(to) > 0) {
+      if (c == null || !c.atOrBefore(to)) {
         break;
       }
       open.poll();
@@ -198,20 +212,16 @@ public final class CommitLog {
       c.golden = true;
       for (int i = 0; i < c.locks.length; i++) {
         PathEntry e = c.lockEntries[i];
-        ArrayDeque<CommitRecord> q = c.locks[i].children() ? e.childLockers : e.valueLockers;
-        while (q != null && !q.isEmpty() && q.peekFirst().golden) {
-          q.pollFirst();
-        }
+        e.dropGoldenLockers(c.locks[i].children());
         tree.removeIfEmpty(e);
       }
       c.locks = CommitRecord.NO_LOCKS;
       c.lockEntries = null;
+      // A path written by several commits of this slice is trimmed by the first; the others
+      // stop at its first entry, which is then no longer behind the horizon (or the only one).
       for (StoredWrite w : c.writes) {
-        touched.add(w.entry);
+        w.entry.trimGolden(to, keepAfterStamp);
       }
-    }
-    for (PathEntry e : touched) {
-      e.trimGolden(to, keepAfterStamp);
     }
     openCount.add(-n);
     return n;

@@ -26,10 +26,18 @@ public final class CommitRecord {
   volatile Validity state;
   Conflict conflict;
 
+  private final long stamp;
+
   CommitRecord(Version version, ReadLock[] locks, Validity state) {
     this.version = version;
+    this.stamp = version.stamp();
     this.locks = locks.length == 0 ? NO_LOCKS : locks;
     this.state = state;
+  }
+
+  /** True when this commit is at or behind {@code horizon} (one load in the common case). */
+  boolean atOrBefore(Version horizon) {
+    return stamp != horizon.stamp() ? stamp < horizon.stamp() : version.compareTo(horizon) <= 0;
   }
 
   public Validity state() {

@@ -48,8 +48,15 @@ public final class PathEntry {
 
   volatile ConcurrentSkipListMap<String, PathEntry> children;
 
-  /** Non-golden commits holding a value lock on this path, mostly in version order. */
-  ArrayDeque<CommitRecord> valueLockers;
+  /**
+   * Non-golden commits holding a value lock on this path, mostly in version order: a ring kept in
+   * this object's own fields, because every read-modify-write adds to it and a separate queue
+   * object would be one more cache miss per commit.
+   */
+  private CommitRecord[] lockers;
+
+  private int lockersHead;
+  private int lockersSize;
 
   /** Non-golden commits holding a children lock on this path, mostly in version order. */
   ArrayDeque<CommitRecord> childLockers;
@@ -79,8 +86,57 @@ public final class PathEntry {
   boolean isEmpty() {
     return size == 0
         && (children == null || children.isEmpty())
-        && (valueLockers == null || valueLockers.isEmpty())
+        && lockersSize == 0
         && (childLockers == null || childLockers.isEmpty());
+  }
+
+  void addLocker(CommitRecord c, boolean childrenLock) {
+    if (childrenLock) {
+      if (childLockers == null) {
+        childLockers = new ArrayDeque<>(4);
+      }
+      childLockers.add(c);
+      return;
+    }
+    if (lockers == null) {
+      lockers = new CommitRecord[4];
+    } else if (lockersSize == lockers.length) {
+      CommitRecord[] grown = new CommitRecord[lockers.length * 2];
+      for (int i = 0; i < lockersSize; i++) {
+        grown[i] = valueLocker(i);
+      }
+      lockers = grown;
+      lockersHead = 0;
+    }
+    lockers[(lockersHead + lockersSize) & (lockers.length - 1)] = c;
+    lockersSize++;
+  }
+
+  int valueLockerCount() {
+    return lockersSize;
+  }
+
+  CommitRecord valueLocker(int i) {
+    return lockers[(lockersHead + i) & (lockers.length - 1)];
+  }
+
+  /** Forgets lockers at the front that are golden (their locks no longer matter). */
+  void dropGoldenLockers(boolean childrenLock) {
+    if (childrenLock) {
+      while (childLockers != null && !childLockers.isEmpty() && childLockers.peekFirst().golden) {
+        childLockers.pollFirst();
+      }
+      return;
+    }
+    while (lockersSize > 0 && lockers[lockersHead].golden) {
+      lockers[lockersHead] = null;
+      lockersHead = (lockersHead + 1) & (lockers.length - 1);
+      lockersSize--;
+    }
+    if (lockersSize == 0) {
+      lockers = null;
+      lockersHead = 0;
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -131,7 +187,7 @@ public final class PathEntry {
     int hi = size - 1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      int c = history[mid].commit.version.compareTo(v);
+      int c = history[mid].compareTo(v);
       if (c < 0) {
         lo = mid + 1;
       } else if (c > 0) {
@@ -155,7 +211,7 @@ public final class PathEntry {
       history = Arrays.copyOf(history, Math.max(2, size + (size >> 1) + 1));
     }
     int at = size;
-    if (size > 0 && history[size - 1].commit.version.compareTo(w.commit.version) > 0) {
+    if (size > 0 && history[size - 1].compareTo(w) > 0) {
       at = firstAfter(w.commit.version);
       System.arraycopy(history, at, history, at + 1, size - at);
     }
@@ -205,7 +261,7 @@ public final class PathEntry {
   void trimGolden(Version horizon, long keepAfterStamp) {
     int goldenEnd = 0;
     int newestGoldenValid = -1;
-    while (goldenEnd < size && history[goldenEnd].commit.version.compareTo(horizon) <= 0) {
+    while (goldenEnd < size && history[goldenEnd].compareTo(horizon) <= 0) {
       if (history[goldenEnd].commit.state == Validity.VALID) {
         newestGoldenValid = goldenEnd;
       }
@@ -215,7 +271,7 @@ public final class PathEntry {
     for (int j = 0; j < goldenEnd; j++) {
       StoredWrite w = history[j];
       if (j == newestGoldenValid
-          || (w.commit.state == Validity.VALID && w.commit.version.stamp() > keepAfterStamp)) {
+          || (w.commit.state == Validity.VALID && w.stamp > keepAfterStamp)) {
         history[out++] = w;
       }
     }

@@ -10,10 +10,27 @@ public final class StoredWrite {
   final Value value;
   final CommitRecord commit;
 
+  // The version, copied in so that searching and trimming a history does not chase two more
+  // pointers per step (old writes are cold in the cache).
+  final long stamp;
+  final int node;
+
   StoredWrite(PathEntry entry, Value value, CommitRecord commit) {
     this.entry = entry;
     this.value = value;
     this.commit = commit;
+    this.stamp = commit.version.stamp();
+    this.node = commit.version.node();
+  }
+
+  int compareTo(Version v) {
+    int c = Long.compare(stamp, v.stamp());
+    return c != 0 ? c : Integer.compare(node, v.node());
+  }
+
+  int compareTo(StoredWrite o) {
+    int c = Long.compare(stamp, o.stamp);
+    return c != 0 ? c : Integer.compare(node, o.node);
   }
 
   public Value value() {

@@ -40,13 +40,14 @@ public final class Validator {
    * The same check for a commit whose version is above every stored version, using only each path's
    * current write: a value lock holds exactly when the current write is the one read.
    */
-  public Conflict checkAtNow(List<ReadLock> locks, Version end) {
-    for (ReadLock l : locks) {
+  public Conflict checkAtNow(List<ReadLock> locks, PathEntry[] entries, Version end) {
+    for (int i = 0; i < entries.length; i++) {
+      ReadLock l = locks.get(i);
       Conflict c;
       if (l.children()) {
         c = checkChildren(l, end);
       } else {
-        PathEntry e = tree.get(l.path());
+        PathEntry e = entries[i];
         StoredWrite cur = e == null ? null : e.current;
         Version seen = cur == null ? Version.ZERO : cur.commit.version;
         int cmp = seen.compareTo(l.readVersion());
@@ -83,7 +84,7 @@ public final class Validator {
     }
     for (int j = e.firstAfter(r); j < e.size; j++) {
       StoredWrite w = e.history[j];
-      if (w.commit.version.compareTo(end) >= 0) {
+      if (w.compareTo(end) >= 0) {
         break;
       }
       if (w.commit.state == Validity.VALID) {
