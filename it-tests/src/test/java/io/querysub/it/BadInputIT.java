@@ -113,15 +113,15 @@ class BadInputIT {
 
     // A declared Content-Length over the limit is refused before the body is read.
     Api.Reply declared = api.declaredLengthOnly("PUT", "api/v1/data/big/c", MAX_BODY + 1);
-    refused(declared, 413, "VALUE_TOO_LARGE");
+    refused(declared, 413, "REQUEST_TOO_LARGE");
     // A chunked body is cut off as it passes the limit.
     String huge = "\"" + "h".repeat(MAX_BODY) + "\"";
-    refused(api.sendChunked("PUT", "api/v1/data/big/c", huge), 413, "VALUE_TOO_LARGE");
+    refused(api.sendChunked("PUT", "api/v1/data/big/c", huge), 413, "REQUEST_TOO_LARGE");
     refused(
         api.sendChunked(
             "POST", "api/v1/tx", "{\"writes\":[{\"path\":\"/big/d\",\"value\":" + huge + "}]}"),
         413,
-        "VALUE_TOO_LARGE");
+        "REQUEST_TOO_LARGE");
 
     String fits = "\"" + "f".repeat(MAX_VALUE - 2) + "\"";
     assertThat(api.put("/big/fits", fits).status()).isEqualTo(200);
@@ -194,9 +194,9 @@ class BadInputIT {
     Api api = new Api(base);
     refused(api.send("GET", "api/v1/nothing", null), 404, "NOT_FOUND");
     refused(api.send("GET", "not-the-api", null), 404, "NOT_FOUND");
-    refused(api.send("PATCH", "api/v1/data/a", "1"), 405, "BAD_REQUEST");
-    refused(api.send("GET", "api/v1/tx", null), 405, "BAD_REQUEST");
-    refused(api.send("POST", "api/v1/data/a", "1"), 405, "BAD_REQUEST");
+    refused(api.send("PATCH", "api/v1/data/a", "1"), 405, "METHOD_NOT_ALLOWED");
+    refused(api.send("GET", "api/v1/tx", null), 405, "METHOD_NOT_ALLOWED");
+    refused(api.send("POST", "api/v1/data/a", "1"), 405, "METHOD_NOT_ALLOWED");
     untouched(api, "/a");
   }
 }

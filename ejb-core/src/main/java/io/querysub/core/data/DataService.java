@@ -15,7 +15,6 @@ import io.querysub.engine.version.Version;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -44,9 +43,7 @@ public class DataService {
   }
 
   /**
-   * A page of child keys. System keys are left out of the root's listing, so a root page may hold
-   * fewer than {@code limit} keys while {@code next} is set: only a null {@code next} ends a
-   * listing.
+   * A page of child keys (system keys are never children of the root).
    *
    * @param limit page size, or null for the configured default
    */
@@ -60,20 +57,9 @@ public class DataService {
       throw new QuerysubException(
           ErrorCode.BAD_REQUEST, "limit must be between 1 and " + max + ", got " + n);
     }
-    ChildrenPage page =
-        engine
-            .store()
-            .children(parent, after == null || after.isEmpty() ? null : after, n, withValues);
-    if (!parent.isRoot()) {
-      return page;
-    }
-    List<ChildrenPage.Child> visible = new ArrayList<>(page.children().size());
-    for (ChildrenPage.Child c : page.children()) {
-      if (c.key().charAt(0) != '.') {
-        visible.add(c);
-      }
-    }
-    return new ChildrenPage(parent, visible, page.readVersion(), page.next());
+    return engine
+        .store()
+        .children(parent, after == null || after.isEmpty() ? null : after, n, withValues);
   }
 
   /** Checks JSON text sent by a client and wraps it, keeping the bytes as they came. */

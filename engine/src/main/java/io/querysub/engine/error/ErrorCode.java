@@ -11,6 +11,10 @@ public enum ErrorCode {
   VERSION_INVALID,
   /** A value is larger than the configured limit. */
   VALUE_TOO_LARGE,
+  /** A whole request (body or frame) is larger than the configured limit. */
+  REQUEST_TOO_LARGE,
+  /** The operation does not accept this method (for HTTP: the method is not allowed there). */
+  METHOD_NOT_ALLOWED,
   /** A value is not valid JSON. */
   VALUE_INVALID,
   /** A request body is malformed, has unknown fields, or breaks a count limit. */

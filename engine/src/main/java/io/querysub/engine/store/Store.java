@@ -61,7 +61,9 @@ public final class Store {
 
   /**
    * A page of the child keys of {@code parent} after the key {@code after} (null for the first), at
-   * most {@code limit} keys. A key is listed while any value exists at or below it.
+   * most {@code limit} keys. A key is listed while any value exists at or below it. System keys
+   * (those starting with {@code .}) are not children of the root: they are neither listed nor seen
+   * by children locks on the root.
    */
   public ChildrenPage children(Path parent, String after, int limit, boolean withValues) {
     if (limit < 1) {
@@ -80,7 +82,7 @@ public final class Store {
       if (p != null && p.children() != null) {
         var tail = after == null ? p.children() : p.children().tailMap(after, false);
         for (var entry : tail.values()) {
-          if (entry.live() == 0) {
+          if (entry.live() == 0 || (parent.isRoot() && entry.path().isSystem())) {
             continue;
           }
           if (out.size() == limit) {

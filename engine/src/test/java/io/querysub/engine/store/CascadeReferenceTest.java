@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Random histories ingested in random orders must end in the state a naive reference computes from
- * scratch: every commit judged in version order by the definitions of DESIGN §1, written out
+ * scratch: every commit judged in version order by the definitions of docs/model.md, written out
  * directly (no indexes, no shortcuts). Prints its seed; rerun one with -Dcascade.seed=N.
  */
 class CascadeReferenceTest {

@@ -133,6 +133,23 @@ class StoreTest {
   }
 
   @Test
+  void systemKeysAreNotChildrenOfTheRoot() {
+    put("/app/x", "1");
+    ChildrenPage listed = store.children(Path.ROOT, null, 10, false);
+    ReadLock rootLock = ReadLock.children(Path.ROOT, listed.readVersion());
+    put("/.calls/c1", "{}");
+    assertThat(store.children(Path.ROOT, null, 10, false).children())
+        .extracting(ChildrenPage.Child::key)
+        .containsExactly("app");
+    assertThat(store.children(p("/.calls"), null, 10, false).children()).hasSize(1);
+    assertThat(store.commit(List.of(rootLock), List.of()).isValid())
+        .as("a new system key does not break a children lock on the root")
+        .isTrue();
+    put("/app2/x", "1");
+    assertThat(store.commit(List.of(rootLock), List.of()).isValid()).isFalse();
+  }
+
+  @Test
   void childrenArePaginatedInKeyOrder() {
     for (int i = 0; i < 25; i++) {
       put(String.format("/list/k%02d", i), Integer.toString(i));

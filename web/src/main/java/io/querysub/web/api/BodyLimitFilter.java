@@ -10,7 +10,7 @@ import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 
-/** Bounds every request body by {@code querysub.maxRequestSize} (413 VALUE_TOO_LARGE). */
+/** Bounds every request body by {@code querysub.maxRequestSize} (413 REQUEST_TOO_LARGE). */
 @Provider
 @PreMatching
 @ApplicationScoped

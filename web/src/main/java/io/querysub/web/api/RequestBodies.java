@@ -18,7 +18,7 @@ final class RequestBodies {
 
   static QuerysubException tooLarge(long limit) {
     return new QuerysubException(
-        ErrorCode.VALUE_TOO_LARGE,
+        ErrorCode.REQUEST_TOO_LARGE,
         "request body is larger than the limit of " + limit + " bytes (querysub.maxRequestSize)");
   }
 

@@ -16,7 +16,8 @@ public final class ErrorStatus {
       case PERMISSION_DENIED -> 403;
       case NOT_FOUND -> 404;
       case CONFLICT, TOO_OLD -> 409;
-      case VALUE_TOO_LARGE -> 413;
+      case VALUE_TOO_LARGE, REQUEST_TOO_LARGE -> 413;
+      case METHOD_NOT_ALLOWED -> 405;
       case UNAVAILABLE -> 503;
       case TIMEOUT -> 504;
       case INTERNAL -> 500;
@@ -29,7 +30,8 @@ public final class ErrorStatus {
       case 404 -> ErrorCode.NOT_FOUND;
       case 403, 401 -> ErrorCode.PERMISSION_DENIED;
       case 409 -> ErrorCode.CONFLICT;
-      case 413 -> ErrorCode.VALUE_TOO_LARGE;
+      case 413 -> ErrorCode.REQUEST_TOO_LARGE;
+      case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
       case 503 -> ErrorCode.UNAVAILABLE;
       case 504, 408 -> ErrorCode.TIMEOUT;
       default -> status >= 500 ? ErrorCode.INTERNAL : ErrorCode.BAD_REQUEST;

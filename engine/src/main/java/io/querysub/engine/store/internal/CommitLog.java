@@ -110,10 +110,30 @@ public final class CommitLog {
     }
     rec.writes = stored;
     for (int i = 0; i < lockEntries.length; i++) {
-      lockEntries[i].addLocker(rec, locks[i].children());
+      if (needsLockerIndex(rec, i)) {
+        lockEntries[i].addLocker(rec, locks[i].children());
+      }
     }
     open.add(rec);
     openCount.increment();
+  }
+
+  /**
+   * A value lock on a path the commit also writes needs no entry in the path's locker index: the
+   * commit's own write sits in that path's history above the lock's read version, and {@link
+   * #enqueueDependents} finds it there. So read-modify-writes, the common case, index nothing.
+   */
+  private static boolean needsLockerIndex(CommitRecord c, int lock) {
+    if (c.locks[lock].children()) {
+      return true;
+    }
+    PathEntry e = c.lockEntries[lock];
+    for (StoredWrite w : c.writes) {
+      if (w.entry == e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A read-modify-write usually locks the path it writes: reuse that entry, skip a lookup. */
@@ -167,6 +187,13 @@ public final class CommitLog {
         queue.add(d);
       }
     }
+    // Commits that lock this path and also write it are found through their own writes.
+    for (int j = e.firstAfter(v); j < e.size; j++) {
+      CommitRecord d = e.history[j].commit;
+      if (readsAtOrBefore(d, e.path, v) && queued.add(d)) {
+        queue.add(d);
+      }
+    }
     for (PathEntry a = e.parent; a != null; a = a.parent) {
       if (a.childLockers != null) {
         for (CommitRecord d : a.childLockers) {
@@ -211,9 +238,11 @@ public final class CommitLog {
       n++;
       c.golden = true;
       for (int i = 0; i < c.locks.length; i++) {
-        PathEntry e = c.lockEntries[i];
-        e.dropGoldenLockers(c.locks[i].children());
-        tree.removeIfEmpty(e);
+        if (needsLockerIndex(c, i)) {
+          PathEntry e = c.lockEntries[i];
+          e.dropGoldenLockers(c.locks[i].children());
+          tree.removeIfEmpty(e);
+        }
       }
       c.locks = CommitRecord.NO_LOCKS;
       c.lockEntries = null;

@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Evaluates read locks against the stored history (DESIGN §1): a lock {@code (p, r, e)} holds when
- * the write at {@code r} exists and is valid (or {@code r} is zero) and no valid write on {@code p}
- * lies strictly between {@code r} and {@code e}; a children lock holds when no valid write in that
- * interval adds or removes a child key.
+ * Evaluates read locks against the stored history (docs/model.md): a lock {@code (p, r, e)} holds
+ * when the write at {@code r} exists and is valid (or {@code r} is zero) and no valid write on
+ * {@code p} lies strictly between {@code r} and {@code e}; a children lock holds when no valid
+ * write in that interval adds or removes a child key.
  *
  * <p>The caller holds the locks that guard every path involved (see {@code Store}).
  */
@@ -113,6 +113,9 @@ public final class Validator {
       return null;
     }
     for (PathEntry child : p.children.values()) {
+      if (parent.isRoot() && child.path.isSystem()) {
+        continue; // system keys are not children of the root
+      }
       if (child.mayHaveWritesAbove(r, shardDepth)) {
         Version v = keyToggled(child, r, end);
         if (v != null) {
