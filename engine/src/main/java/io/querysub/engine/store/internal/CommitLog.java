@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.LongAdder;
  * lock for {@link #ingest}, {@link #validity} and {@link #makeGolden}.
  */
 public final class CommitLog {
+  private static final PathEntry[] NO_ENTRIES = new PathEntry[0];
+
   private final PathTree tree;
   private final Validator validator;
   private final ConcurrentLinkedQueue<CommitRecord> open = new ConcurrentLinkedQueue<>();
@@ -54,6 +56,9 @@ public final class CommitLog {
   /** Stores a commit already known valid at a version above every stored one. */
   /** The entry of each lock's path, index for index; null where the path has none yet. */
   public PathEntry[] resolve(List<ReadLock> locks) {
+    if (locks.isEmpty()) {
+      return NO_ENTRIES;
+    }
     PathEntry[] out = new PathEntry[locks.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = tree.get(locks.get(i).path());
@@ -82,7 +87,7 @@ public final class CommitLog {
     }
     // Stored as rejected first (invisible), then evaluated: a flip to valid applies it.
     CommitRecord rec = new CommitRecord(v, locks.toArray(new ReadLock[0]), Validity.REJECTED);
-    store(rec, writes, new PathEntry[rec.locks.length], false);
+    store(rec, writes, rec.locks.length == 0 ? NO_ENTRIES : new PathEntry[rec.locks.length], false);
     cascade(rec);
     return result(rec);
   }
