@@ -137,13 +137,34 @@ public final class Store {
    * evaluates it, and re-evaluates in version order every commit whose locks it affects. A version
    * already stored is answered with its current outcome and changes nothing.
    *
-   * @throws QuerysubException {@code TOO_OLD} when the version is at or behind the golden horizon
+   * @throws QuerysubException {@code TOO_OLD} when the version is at or behind the golden horizon;
+   *     {@code BAD_REQUEST} when a lock reads at or above the version; {@code VERSION_INVALID} when
+   *     the version is more than {@code maxChangeAge} ahead of this node's clock
    */
   public CommitResult ingest(Version version, List<ReadLock> locks, List<Write> writes) {
     if (writes.isEmpty()) {
       throw new QuerysubException(ErrorCode.BAD_REQUEST, "a stored commit needs a write");
     }
     checkDistinct(writes);
+    for (ReadLock l : locks) {
+      if (l.readVersion().compareTo(version) >= 0) {
+        throw new QuerysubException(
+            ErrorCode.BAD_REQUEST,
+            "a lock must read below its commit's version "
+                + version
+                + ", not at "
+                + l.readVersion(),
+            l.path().toString());
+      }
+    }
+    // A version far ahead of this node's clock would drag the clock along and hold the golden
+    // horizon back for as long: refuse it (a peer whose clock is that far off is misconfigured).
+    long aheadMillis = version.millis() - clock.physicalMillis();
+    if (aheadMillis > options.maxChangeAge().toMillis()) {
+      throw new QuerysubException(
+          ErrorCode.VERSION_INVALID,
+          "version " + version + " is " + aheadMillis + " ms ahead of this node's clock");
+    }
     stripes.lock(null);
     try {
       checkHorizon(version);

@@ -325,8 +325,72 @@ class StoreTest {
   }
 
   @Test
+  void ingestRefusesLocksAtOrAboveItsVersionAndVersionsFarAhead() {
+    Version v = Version.of(millis.get() + 1_000, 0, 5);
+    Version above = Version.of(millis.get() + 2_000, 0, 5);
+    for (Version read : List.of(v, above)) {
+      assertThatThrownBy(
+              () ->
+                  store.ingest(
+                      v,
+                      List.of(ReadLock.value(p("/r"), read)),
+                      List.of(new Write(p("/w"), json("1")))))
+          .extracting(e -> ((QuerysubException) e).code())
+          .isEqualTo(ErrorCode.BAD_REQUEST);
+    }
+    Version farAhead = Version.of(millis.get() + 61_000, 0, 5);
+    assertThatThrownBy(
+            () -> store.ingest(farAhead, List.of(), List.of(new Write(p("/w"), json("1")))))
+        .extracting(e -> ((QuerysubException) e).code())
+        .isEqualTo(ErrorCode.VERSION_INVALID);
+    assertThat(store.read(p("/w")).exists()).isFalse();
+    assertThat(store.clock().now().millis()).isLessThan(millis.get() + 1_000);
+  }
+
+  @Test
+  void childrenLockFromBehindTheHorizonSeesAKeyRemovedAfterIt() {
+    put("/u/x/k", "1");
+    ReadLock lock =
+        ReadLock.children(p("/u/x"), store.children(p("/u/x"), null, 10, false).readVersion());
+    store.commit(List.of(), List.of(Write.delete(p("/u/x/k"))));
+    put("/u/x/other", "1");
+    store.commit(List.of(), List.of(Write.delete(p("/u/x/other"))));
+    millis.addAndGet(61_000);
+    store.advanceGolden();
+    assertThat(store.commit(List.of(lock), List.of()).isValid())
+        .as("k was removed after the listing, even though its history is trimmed away")
+        .isFalse();
+  }
+
+  @Test
+  void childrenLockFromBehindTheHorizonKeepsWhenOnlyAValueChanged() {
+    put("/u/y/k", "1");
+    ReadLock lock =
+        ReadLock.children(p("/u/y"), store.children(p("/u/y"), null, 10, false).readVersion());
+    put("/u/y/k", "2");
+    put("/u/y/k", "3");
+    millis.addAndGet(61_000);
+    store.advanceGolden();
+    assertThat(store.commit(List.of(lock), List.of()).isValid()).isTrue();
+  }
+
+  @Test
+  void goldenDeletesAreForgottenWithTheirEntries() {
+    int before = store.pathCount();
+    put("/calls/c1/args", "{}");
+    Version deleted = store.commit(List.of(), List.of(Write.delete(p("/calls/c1/args")))).version();
+    assertThat(store.read(p("/calls/c1/args")).version()).isEqualTo(deleted);
+    millis.addAndGet(61_000);
+    store.advanceGolden();
+    assertThat(store.read(p("/calls/c1/args")))
+        .isEqualTo(new ReadResult(p("/calls/c1/args"), Value.ABSENT, Version.ZERO));
+    assertThat(store.pathCount()).isEqualTo(before);
+    assertThat(store.children(Path.ROOT, null, 10, false).children()).isEmpty();
+  }
+
+  @Test
   void ingestOfAStoredVersionChangesNothing() {
-    Version v = Version.of(2_000_000, 0, 5);
+    Version v = Version.of(millis.get() + 5_000, 0, 5);
     CommitResult first = store.ingest(v, List.of(), List.of(new Write(p("/i"), json("1"))));
     CommitResult again = store.ingest(v, List.of(), List.of(new Write(p("/i"), json("2"))));
     assertThat(again).isEqualTo(first);

@@ -20,11 +20,16 @@ class ErrorStatusTest {
   void bareStatusesMapBackToCodesThatRoundTrip() {
     for (ErrorCode c :
         new ErrorCode[] {
-          ErrorCode.NOT_FOUND, ErrorCode.CONFLICT, ErrorCode.VALUE_TOO_LARGE, ErrorCode.UNAVAILABLE
+          ErrorCode.NOT_FOUND,
+          ErrorCode.CONFLICT,
+          ErrorCode.REQUEST_TOO_LARGE,
+          ErrorCode.METHOD_NOT_ALLOWED,
+          ErrorCode.UNAVAILABLE
         }) {
       assertThat(ErrorStatus.codeOf(ErrorStatus.of(c))).isEqualTo(c);
     }
-    assertThat(ErrorStatus.codeOf(405)).isEqualTo(ErrorCode.BAD_REQUEST);
+    assertThat(ErrorStatus.codeOf(415)).isEqualTo(ErrorCode.BAD_REQUEST);
+    assertThat(ErrorStatus.of(ErrorCode.VALUE_TOO_LARGE)).isEqualTo(413);
     assertThat(ErrorStatus.codeOf(502)).isEqualTo(ErrorCode.INTERNAL);
   }
 }

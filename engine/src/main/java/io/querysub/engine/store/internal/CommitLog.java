@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class CommitLog {
   private static final PathEntry[] NO_ENTRIES = new PathEntry[0];
+  private static final StoredWrite[] NO_WRITES = new StoredWrite[0];
 
   private final PathTree tree;
   private final Validator validator;
@@ -255,7 +256,11 @@ public final class CommitLog {
       // stop at its first entry, which is then no longer behind the horizon (or the only one).
       for (StoredWrite w : c.writes) {
         w.entry.trimGolden(to, keepAfterStamp);
+        tree.removeIfEmpty(w.entry);
       }
+      // Nothing reads the writes of a golden commit; keeping them would keep superseded
+      // siblings (and their values) alive through any one write that survives.
+      c.writes = NO_WRITES;
     }
     openCount.add(-n);
     return n;

@@ -34,6 +34,22 @@ public final class PathEntry {
   StoredWrite[] history = EMPTY;
   int size;
 
+  /** Presence just before {@code history[0]}: what the writes trimmed from the front left. */
+  boolean presentBeforeHistory;
+
+  /**
+   * The highest version of a trimmed write that changed this path's presence, or null. A children
+   * lock reading from below it cannot be judged exactly any more and counts as broken.
+   */
+  Version trimmedToggle;
+
+  /**
+   * The highest {@link #trimmedToggle} (or {@code removedBelow}) of a descendant entry that was
+   * forgotten, or null: the same "cannot judge exactly from below this version" for children locks
+   * on this path or above it.
+   */
+  Version removedBelow;
+
   /** The valid write with the highest version, or null. */
   volatile StoredWrite current;
 
@@ -226,7 +242,7 @@ public final class PathEntry {
         return history[j].isPresent();
       }
     }
-    return false;
+    return presentBeforeHistory;
   }
 
   /** Recomputes {@link #current} from the history; keeps {@code live} of ancestors in step. */
@@ -256,7 +272,10 @@ public final class PathEntry {
 
   /**
    * Drops history that can no longer matter, see {@code Store.advanceGolden}. Only the golden
-   * prefix of the history (it is in version order) is looked at; the rest moves down unread.
+   * prefix of the history (it is in version order) is looked at; the rest moves down unread. What
+   * the dropped writes meant for presence is kept in {@link #presentBeforeHistory} and {@link
+   * #trimmedToggle}. A golden delete left alone (no newer writes, past retention) goes too: the
+   * path then reads as never written.
    */
   void trimGolden(Version horizon, long keepAfterStamp) {
     int goldenEnd = 0;
@@ -267,23 +286,40 @@ public final class PathEntry {
       }
       goldenEnd++;
     }
+    boolean present = presentBeforeHistory;
+    boolean beforeFirstKept = present;
+    boolean keptAny = false;
     int out = 0;
     for (int j = 0; j < goldenEnd; j++) {
       StoredWrite w = history[j];
-      if (j == newestGoldenValid
-          || (w.commit.state == Validity.VALID && w.stamp > keepAfterStamp)) {
+      boolean valid = w.commit.state == Validity.VALID;
+      boolean lastDelete =
+          j == newestGoldenValid && j == size - 1 && !w.isPresent() && w.stamp <= keepAfterStamp;
+      boolean keep = !lastDelete && (j == newestGoldenValid || (valid && w.stamp > keepAfterStamp));
+      if (keep) {
+        if (!keptAny) {
+          beforeFirstKept = present;
+          keptAny = true;
+        }
         history[out++] = w;
+      } else if (valid && present != w.isPresent()) {
+        trimmedToggle = w.commit.version;
+      }
+      if (valid) {
+        present = w.isPresent();
       }
     }
     if (out == goldenEnd) {
       return;
     }
+    presentBeforeHistory = keptAny ? beforeFirstKept : present;
     System.arraycopy(history, goldenEnd, history, out, size - goldenEnd);
     int newSize = out + size - goldenEnd;
     Arrays.fill(history, newSize, size, null);
     size = newSize;
     if (size == 0) {
       history = EMPTY;
+      setCurrent(null);
     } else if (history.length > 8 && size < history.length / 4) {
       history = Arrays.copyOf(history, size * 2);
     }

@@ -1,6 +1,7 @@
 package io.querysub.engine.store.internal;
 
 import io.querysub.engine.path.Path;
+import io.querysub.engine.version.Version;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -46,8 +47,13 @@ public final class PathTree {
     while (e != root && e.isEmpty()) {
       entries.remove(e.path, e);
       e.parent.children.remove(e.path.last(), e);
+      e.parent.removedBelow = later(e.parent.removedBelow, later(e.trimmedToggle, e.removedBelow));
       e = e.parent;
     }
+  }
+
+  private static Version later(Version a, Version b) {
+    return a == null ? b : b == null || a.compareTo(b) >= 0 ? a : b;
   }
 
   public int size() {

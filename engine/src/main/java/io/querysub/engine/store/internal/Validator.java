@@ -109,7 +109,27 @@ public final class Validator {
    */
   public Version childrenChanged(Path parent, Version r, Version end) {
     PathEntry p = tree.get(parent);
-    if (p == null || !p.mayHaveWritesAbove(r, shardDepth) || p.children == null) {
+    if (p == null) {
+      // Never written, or forgotten once everything under it was golden and gone: the nearest
+      // remaining ancestor remembers whether anything forgotten changed above r.
+      Path a = parent;
+      PathEntry kept = null;
+      while (kept == null) {
+        a = a.parent();
+        kept = tree.get(a);
+      }
+      Version forgotten = kept.removedBelow;
+      return forgotten != null && forgotten.compareTo(r) > 0 ? forgotten : null;
+    }
+    if (!p.mayHaveWritesAbove(r, shardDepth)) {
+      return null;
+    }
+    if (p.removedBelow != null
+        && p.removedBelow.compareTo(r) > 0
+        && p.removedBelow.compareTo(end) < 0) {
+      return p.removedBelow; // a key that changed above r was forgotten: judged as broken
+    }
+    if (p.children == null) {
       return null;
     }
     for (PathEntry child : p.children.values()) {
@@ -130,7 +150,12 @@ public final class Validator {
 
   private Version keyToggled(PathEntry key, Version r, Version end) {
     List<Event> events = new ArrayList<>();
-    collect(key, r, events);
+    Version unknown = collect(key, r, events, null);
+    if (unknown != null) {
+      // A presence change above r was trimmed away (the lock reads from behind the horizon):
+      // it can no longer be judged exactly, so it counts as broken.
+      return unknown;
+    }
     if (events.isEmpty()) {
       return null;
     }
@@ -154,8 +179,16 @@ public final class Validator {
     return null;
   }
 
-  /** Presence changes (+1 / -1) made by valid writes above {@code r} at or below {@code e}. */
-  private void collect(PathEntry e, Version r, List<Event> events) {
+  /**
+   * Presence changes (+1 / -1) made by valid writes above {@code r} at or below {@code e}; returns
+   * the highest trimmed presence change above {@code r} found on the way (or {@code unknown}).
+   */
+  private Version collect(PathEntry e, Version r, List<Event> events, Version unknown) {
+    for (Version t : new Version[] {e.trimmedToggle, e.removedBelow}) {
+      if (t != null && t.compareTo(r) > 0 && (unknown == null || t.compareTo(unknown) > 0)) {
+        unknown = t;
+      }
+    }
     for (int j = e.firstAfter(r); j < e.size; j++) {
       StoredWrite w = e.history[j];
       if (w.commit.state != Validity.VALID) {
@@ -170,9 +203,10 @@ public final class Validator {
     if (e.children != null) {
       for (PathEntry c : e.children.values()) {
         if (c.mayHaveWritesAbove(r, shardDepth)) {
-          collect(c, r, events);
+          unknown = collect(c, r, events, unknown);
         }
       }
     }
+    return unknown;
   }
 }
