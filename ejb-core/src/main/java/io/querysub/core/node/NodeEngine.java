@@ -6,6 +6,7 @@ import io.querysub.engine.error.QuerysubException;
 import io.querysub.engine.store.Store;
 import io.querysub.engine.store.StoreOptions;
 import io.querysub.engine.version.HybridClock;
+import io.querysub.engine.watch.WatchHub;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -46,6 +47,7 @@ public class NodeEngine {
 
   private final AtomicBoolean advancing = new AtomicBoolean();
   private volatile Store store;
+  private volatile WatchHub watchHub;
 
   /** A started engine without a container (tests, tools): no timer moves the golden horizon. */
   public static NodeEngine standalone(NodeSettings settings) {
@@ -79,7 +81,10 @@ public class NodeEngine {
             settings.maxChangeAge(),
             settings.historyRetention(),
             settings.commitStripes());
-    store = new Store(options, new HybridClock(settings.nodeId()));
+    Store s = new Store(options, new HybridClock(settings.nodeId()));
+    // The hub listens before the store is published, so no commit is missed by watches.
+    watchHub = new WatchHub(s);
+    store = s;
     LOG.info(
         () ->
             "Querysub node "
@@ -128,6 +133,16 @@ public class NodeEngine {
       throw new QuerysubException(ErrorCode.UNAVAILABLE, "the node is not ready");
     }
     return s;
+  }
+
+  /**
+   * The watches of this node's store.
+   *
+   * @throws QuerysubException {@code UNAVAILABLE} before the node is ready or after it stopped
+   */
+  public WatchHub watchHub() {
+    store();
+    return watchHub;
   }
 
   public NodeSettings settings() {

@@ -19,6 +19,8 @@ public enum ErrorCode {
   VALUE_INVALID,
   /** A request body is malformed, has unknown fields, or breaks a count limit. */
   BAD_REQUEST,
+  /** A count limit was exceeded (a subtree larger than a watch may hold, too many watches). */
+  LIMIT_EXCEEDED,
   /** Nothing is stored at the path. */
   NOT_FOUND,
   /** A read lock of the transaction was broken by another write. */

@@ -3,6 +3,7 @@ package io.querysub.engine.store;
 import io.querysub.engine.error.ErrorCode;
 import io.querysub.engine.error.QuerysubException;
 import io.querysub.engine.path.Path;
+import io.querysub.engine.store.internal.ChangeFeed;
 import io.querysub.engine.store.internal.CommitLog;
 import io.querysub.engine.store.internal.PathEntry;
 import io.querysub.engine.store.internal.PathTree;
@@ -10,6 +11,9 @@ import io.querysub.engine.store.internal.Stripes;
 import io.querysub.engine.tx.Transaction;
 import io.querysub.engine.version.HybridClock;
 import io.querysub.engine.version.Version;
+import io.querysub.engine.watch.Change;
+import io.querysub.engine.watch.ChangeBatch;
+import io.querysub.engine.watch.ChangeListener;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,12 +33,14 @@ public final class Store {
   private final PathTree tree = new PathTree();
   private final Stripes stripes;
   private final CommitLog log;
+  private final ChangeFeed feed;
 
   public Store(StoreOptions options, HybridClock clock) {
     this.options = options;
     this.clock = clock;
     this.stripes = new Stripes(options.stripes(), options.shardDepth());
     this.log = new CommitLog(tree, options.shardDepth());
+    this.feed = new ChangeFeed(clock);
   }
 
   public StoreOptions options() {
@@ -114,9 +120,13 @@ public final class Store {
     checkDistinct(writes);
     boolean exclusive = needsExclusive(locks);
     int[] held = exclusive ? null : stripes.of(locks, writes);
+    boolean feeding = feed.active() && !writes.isEmpty();
+    List<Change> changes = feeding ? new ArrayList<>(writes.size() * 2) : null;
+    Version v = null;
+    boolean published = false;
     stripes.lock(held);
     try {
-      Version v = clock.now();
+      v = feeding ? feed.take() : clock.now();
       checkHorizon(v);
       PathEntry[] lockEntries = log.resolve(locks);
       Conflict c = log.validator().checkAtNow(locks, lockEntries, v);
@@ -124,11 +134,19 @@ public final class Store {
         return new CommitResult(v, Validity.REJECTED, c);
       }
       if (!writes.isEmpty()) {
-        log.appendValid(v, locks, lockEntries, writes);
+        log.appendValid(v, locks, lockEntries, writes, changes);
       }
+      published = feeding;
       return new CommitResult(v, Validity.VALID, null);
     } finally {
       stripes.unlock(held);
+      if (feeding && v != null) {
+        if (published) {
+          feed.publish(new ChangeBatch(v, changes));
+        } else {
+          feed.abandon(v);
+        }
+      }
     }
   }
 
@@ -165,13 +183,22 @@ public final class Store {
           ErrorCode.VERSION_INVALID,
           "version " + version + " is " + aheadMillis + " ms ahead of this node's clock");
     }
+    boolean feeding = feed.active();
+    List<Change> changes = feeding ? new ArrayList<>() : null;
+    Version announced = null;
     stripes.lock(null);
     try {
       checkHorizon(version);
       clock.observe(version);
-      return log.ingest(version, locks, writes);
+      // Changes a cascade makes are announced at a fresh version: they become known now, even
+      // though each carries the version of the write it made current.
+      announced = feeding ? feed.take() : null;
+      return log.ingest(version, locks, writes, changes, announced);
     } finally {
       stripes.unlock(null);
+      if (announced != null) {
+        feed.publish(new ChangeBatch(announced, changes));
+      }
     }
   }
 
@@ -222,6 +249,61 @@ public final class Store {
       total += n;
       if (n < 4096) {
         return total;
+      }
+    }
+  }
+
+  /**
+   * Adds a listener of every commit's changes, in version order (see {@link ChangeListener}). Add
+   * listeners before serving: commits already running when one is added do not reach it.
+   */
+  public void addListener(ChangeListener listener) {
+    feed.addListener(listener);
+  }
+
+  public void removeListener(ChangeListener listener) {
+    feed.removeListener(listener);
+  }
+
+  /**
+   * Every present value at or below {@code root}, in path order, exact as of the returned read
+   * version (taken under the shard's lock, or every lock above the shard depth).
+   *
+   * @throws QuerysubException {@code LIMIT_EXCEEDED} when more than {@code max} values are there
+   */
+  public Subtree subtree(Path root, int max) {
+    boolean exclusive = root.size() < options.shardDepth();
+    int[] held = exclusive ? null : stripes.ofPath(root);
+    stripes.lock(held);
+    try {
+      Version readVersion = clock.now();
+      List<Subtree.Entry> out = new ArrayList<>();
+      PathEntry e = root.isRoot() ? tree.root() : tree.get(root);
+      if (e != null && e.live() > max) {
+        throw new QuerysubException(
+            ErrorCode.LIMIT_EXCEEDED,
+            "the subtree holds " + e.live() + " values, more than " + max,
+            root.toString());
+      }
+      if (e != null) {
+        collectSubtree(e, out);
+      }
+      return new Subtree(root, out, readVersion);
+    } finally {
+      stripes.unlock(held);
+    }
+  }
+
+  private static void collectSubtree(PathEntry e, List<Subtree.Entry> out) {
+    var cur = e.current();
+    if (cur != null && !cur.value().isAbsent()) {
+      out.add(new Subtree.Entry(e.path(), cur.value(), cur.version()));
+    }
+    if (e.children() != null) {
+      for (PathEntry c : e.children().values()) {
+        if (c.live() > 0 && !(e.path().isRoot() && c.path().isSystem())) {
+          collectSubtree(c, out);
+        }
       }
     }
   }

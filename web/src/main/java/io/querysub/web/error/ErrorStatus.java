@@ -12,7 +12,7 @@ public final class ErrorStatus {
 
   public static int of(ErrorCode code) {
     return switch (code) {
-      case PATH_INVALID, VERSION_INVALID, VALUE_INVALID, BAD_REQUEST -> 400;
+      case PATH_INVALID, VERSION_INVALID, VALUE_INVALID, BAD_REQUEST, LIMIT_EXCEEDED -> 400;
       case PERMISSION_DENIED -> 403;
       case NOT_FOUND -> 404;
       case CONFLICT, TOO_OLD -> 409;

@@ -7,6 +7,7 @@ import io.querysub.engine.store.ReadLock;
 import io.querysub.engine.store.Validity;
 import io.querysub.engine.store.Write;
 import io.querysub.engine.version.Version;
+import io.querysub.engine.watch.Change;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -69,16 +70,22 @@ public final class CommitLog {
 
   /**
    * Stores a commit already known valid at a version above every stored one. {@code lockEntries}
-   * comes from {@link #resolve} and is kept by the commit.
+   * comes from {@link #resolve} and is kept by the commit; {@code out} (when not null) hears what
+   * changed.
    */
   public void appendValid(
-      Version v, List<ReadLock> locks, PathEntry[] lockEntries, List<Write> writes) {
+      Version v,
+      List<ReadLock> locks,
+      PathEntry[] lockEntries,
+      List<Write> writes,
+      List<Change> out) {
     CommitRecord rec = new CommitRecord(v, locks.toArray(new ReadLock[0]), Validity.VALID);
-    store(rec, writes, lockEntries, true);
+    store(rec, writes, lockEntries, true, out);
   }
 
   /** Stores a commit at any version above the horizon and cascades; see {@code Store.ingest}. */
-  public CommitResult ingest(Version v, List<ReadLock> locks, List<Write> writes) {
+  public CommitResult ingest(
+      Version v, List<ReadLock> locks, List<Write> writes, List<Change> out, Version now) {
     PathEntry first = tree.get(writes.get(0).path());
     if (first != null) {
       int i = first.find(v);
@@ -88,13 +95,22 @@ public final class CommitLog {
     }
     // Stored as rejected first (invisible), then evaluated: a flip to valid applies it.
     CommitRecord rec = new CommitRecord(v, locks.toArray(new ReadLock[0]), Validity.REJECTED);
-    store(rec, writes, rec.locks.length == 0 ? NO_ENTRIES : new PathEntry[rec.locks.length], false);
-    cascade(rec);
+    store(
+        rec,
+        writes,
+        rec.locks.length == 0 ? NO_ENTRIES : new PathEntry[rec.locks.length],
+        false,
+        null);
+    cascade(rec, out, now);
     return result(rec);
   }
 
   private void store(
-      CommitRecord rec, List<Write> writes, PathEntry[] lockEntries, boolean current) {
+      CommitRecord rec,
+      List<Write> writes,
+      PathEntry[] lockEntries,
+      boolean current,
+      List<Change> out) {
     ReadLock[] locks = rec.locks;
     for (int i = 0; i < lockEntries.length; i++) {
       if (lockEntries[i] == null) {
@@ -109,7 +125,7 @@ public final class CommitLog {
       StoredWrite sw = new StoredWrite(e, w.value(), rec);
       e.insert(sw);
       if (current) {
-        e.setCurrent(sw);
+        e.setCurrent(sw, out, rec.version);
       }
       e.raiseSubtreeMax(rec.version, shardDepth);
       stored[i] = sw;
@@ -152,7 +168,7 @@ public final class CommitLog {
     return tree.getOrCreate(path);
   }
 
-  private void cascade(CommitRecord seed) {
+  private void cascade(CommitRecord seed, List<Change> out, Version now) {
     PriorityQueue<CommitRecord> queue =
         new PriorityQueue<>((a, b) -> a.version.compareTo(b.version));
     Set<CommitRecord> queued = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -172,7 +188,7 @@ public final class CommitLog {
       }
       c.state = next;
       for (StoredWrite w : c.writes) {
-        w.entry.recomputeCurrent();
+        w.entry.recomputeCurrent(out, now);
       }
       for (StoredWrite w : c.writes) {
         enqueueDependents(w, queue, queued);

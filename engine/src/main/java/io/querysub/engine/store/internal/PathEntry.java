@@ -2,9 +2,12 @@ package io.querysub.engine.store.internal;
 
 import io.querysub.engine.path.Path;
 import io.querysub.engine.store.Validity;
+import io.querysub.engine.store.Value;
 import io.querysub.engine.version.Version;
+import io.querysub.engine.watch.Change;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
@@ -165,9 +168,21 @@ public final class PathEntry {
     return c;
   }
 
-  void addLive(int delta) {
+  /**
+   * Adds {@code delta} to {@code live} here and in every ancestor; where an entry's count crosses
+   * zero its key appeared in or left its parent, which {@code out} hears (when not null).
+   */
+  void addLive(int delta, List<Change> out, Version at) {
     for (PathEntry e = this; e != null; e = e.parent) {
-      LIVE.addAndGet(e, delta);
+      int n = LIVE.addAndGet(e, delta);
+      if (out != null && e.parent != null && (n == 0 || n == delta)) {
+        out.add(
+            new Change(
+                n == 0 ? Change.Kind.KEY_REMOVED : Change.Kind.KEY_ADDED,
+                e.path,
+                Value.ABSENT,
+                at));
+      }
     }
   }
 
@@ -246,7 +261,7 @@ public final class PathEntry {
   }
 
   /** Recomputes {@link #current} from the history; keeps {@code live} of ancestors in step. */
-  void recomputeCurrent() {
+  void recomputeCurrent(List<Change> out, Version at) {
     StoredWrite best = null;
     for (int j = size - 1; j >= 0; j--) {
       if (history[j].commit.state == Validity.VALID) {
@@ -254,10 +269,14 @@ public final class PathEntry {
         break;
       }
     }
-    setCurrent(best);
+    setCurrent(best, out, at);
   }
 
-  void setCurrent(StoredWrite w) {
+  /**
+   * Makes {@code w} the current write. {@code out} (when not null) hears the new value and any key
+   * that appeared or left; {@code at} is the version those key changes happened at.
+   */
+  void setCurrent(StoredWrite w, List<Change> out, Version at) {
     StoredWrite old = current;
     if (old == w) {
       return;
@@ -265,8 +284,13 @@ public final class PathEntry {
     boolean was = old != null && old.isPresent();
     boolean is = w != null && w.isPresent();
     current = w;
+    if (out != null) {
+      out.add(
+          Change.value(
+              path, w == null ? Value.ABSENT : w.value, w == null ? Version.ZERO : w.version()));
+    }
     if (was != is) {
-      addLive(is ? 1 : -1);
+      addLive(is ? 1 : -1, out, at);
     }
   }
 
@@ -319,7 +343,7 @@ public final class PathEntry {
     size = newSize;
     if (size == 0) {
       history = EMPTY;
-      setCurrent(null);
+      setCurrent(null, null, null); // absent before and after: nothing to tell
     } else if (history.length > 8 && size < history.length / 4) {
       history = Arrays.copyOf(history, size * 2);
     }
