@@ -37,11 +37,18 @@ public class TransferBench {
   @Param("1000")
   long maxChangeAgeMillis;
 
+  /** With a change feed listener attached, as on a node (a WatchHub with no watches). */
+  @Param("false")
+  boolean feed;
+
   Bank bank;
 
   @Setup
   public void setUp() {
     bank = new Bank(accounts, maxChangeAgeMillis);
+    if (feed) {
+      new io.querysub.engine.watch.WatchHub(bank.store);
+    }
   }
 
   /** Per-thread outcome counts, reported by JMH as rates next to the attempt rate. */
