@@ -308,6 +308,31 @@ public final class Store {
     }
   }
 
+  /**
+   * Every valid write on {@code path} above {@code since}, oldest first. {@code complete} is false
+   * when writes above {@code since} were already trimmed (older than the golden horizon and the
+   * history retention): the caller then needs a fresh read instead.
+   */
+  public History history(Path path, Version since) {
+    int[] held = stripes.ofPath(path);
+    stripes.lock(held);
+    try {
+      PathEntry e = tree.get(path);
+      List<io.querysub.engine.store.internal.StoredWrite> writes = new ArrayList<>();
+      boolean complete =
+          e == null
+              ? since.compareTo(log.horizon()) >= 0
+              : e.validWritesAbove(since, writes) || since.compareTo(log.horizon()) >= 0;
+      List<History.Entry> out = new ArrayList<>(writes.size());
+      for (var w : writes) {
+        out.add(new History.Entry(w.value(), w.version()));
+      }
+      return new History(path, out, complete);
+    } finally {
+      stripes.unlock(held);
+    }
+  }
+
   /** How many paths the store holds entries for (written, locked, or ancestors of those). */
   public int pathCount() {
     return tree.size();

@@ -265,6 +265,29 @@ class StoreTest {
   }
 
   @Test
+  void historyListsValidWritesAboveAVersionAndSaysWhenTrimmed() {
+    Version v1 = put("/h/a", "1");
+    Version v2 = put("/h/a", "2");
+    Version v3 = store.commit(List.of(), List.of(Write.delete(p("/h/a")))).version();
+    History h = store.history(p("/h/a"), v1);
+    assertThat(h.complete()).isTrue();
+    assertThat(h.entries()).extracting(History.Entry::version).containsExactly(v2, v3);
+    assertThat(h.entries().get(1).value().isAbsent()).isTrue();
+    assertThat(store.history(p("/h/none"), Version.ZERO).entries()).isEmpty();
+    put("/h/b", "1");
+    Version b2 = put("/h/b", "2");
+    millis.addAndGet(61_000);
+    store.advanceGolden();
+    History trimmed = store.history(p("/h/b"), Version.ZERO);
+    assertThat(trimmed.complete()).isFalse();
+    assertThat(trimmed.entries()).extracting(History.Entry::version).containsExactly(b2);
+    assertThat(store.history(p("/h/b"), b2).complete()).isTrue();
+    assertThat(store.history(p("/h/a"), Version.ZERO).complete())
+        .as("the delete and what it deleted are gone")
+        .isFalse();
+  }
+
+  @Test
   void historyRetentionKeepsSupersededGoldenVersions() {
     Store kept =
         new Store(

@@ -53,6 +53,9 @@ public final class PathEntry {
    */
   Version removedBelow;
 
+  /** The highest version of a valid write trimmed from this history, or null. */
+  Version trimmedUpTo;
+
   /** The valid write with the highest version, or null. */
   volatile StoredWrite current;
 
@@ -250,6 +253,16 @@ public final class PathEntry {
     size++;
   }
 
+  /** The valid writes above {@code since}, oldest first; true in the flag when none was trimmed. */
+  boolean validWritesAbove(Version since, List<StoredWrite> out) {
+    for (int j = firstAfter(since); j < size; j++) {
+      if (history[j].commit.state == Validity.VALID) {
+        out.add(history[j]);
+      }
+    }
+    return trimmedUpTo == null || trimmedUpTo.compareTo(since) <= 0;
+  }
+
   /** Presence (a valid, non-absent value) just before index {@code i}. */
   boolean presentBefore(int i) {
     for (int j = i - 1; j >= 0; j--) {
@@ -326,8 +339,11 @@ public final class PathEntry {
           keptAny = true;
         }
         history[out++] = w;
-      } else if (valid && present != w.isPresent()) {
-        trimmedToggle = w.commit.version;
+      } else if (valid) {
+        trimmedUpTo = w.commit.version;
+        if (present != w.isPresent()) {
+          trimmedToggle = w.commit.version;
+        }
       }
       if (valid) {
         present = w.isPresent();
