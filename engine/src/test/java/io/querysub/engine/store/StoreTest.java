@@ -266,8 +266,8 @@ class StoreTest {
 
   @Test
   void historyListsValidWritesAboveAVersionAndSaysWhenTrimmed() {
-    Version v1 = put("/h/a", "1");
-    Version v2 = put("/h/a", "2");
+    Version v1 = put("/h/a", "1").version();
+    Version v2 = put("/h/a", "2").version();
     Version v3 = store.commit(List.of(), List.of(Write.delete(p("/h/a")))).version();
     History h = store.history(p("/h/a"), v1);
     assertThat(h.complete()).isTrue();
@@ -275,7 +275,7 @@ class StoreTest {
     assertThat(h.entries().get(1).value().isAbsent()).isTrue();
     assertThat(store.history(p("/h/none"), Version.ZERO).entries()).isEmpty();
     put("/h/b", "1");
-    Version b2 = put("/h/b", "2");
+    Version b2 = put("/h/b", "2").version();
     millis.addAndGet(61_000);
     store.advanceGolden();
     History trimmed = store.history(p("/h/b"), Version.ZERO);

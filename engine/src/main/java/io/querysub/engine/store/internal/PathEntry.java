@@ -254,7 +254,7 @@ public final class PathEntry {
   }
 
   /** The valid writes above {@code since}, oldest first; true in the flag when none was trimmed. */
-  boolean validWritesAbove(Version since, List<StoredWrite> out) {
+  public boolean validWritesAbove(Version since, List<StoredWrite> out) {
     for (int j = firstAfter(since); j < size; j++) {
       if (history[j].commit.state == Validity.VALID) {
         out.add(history[j]);
