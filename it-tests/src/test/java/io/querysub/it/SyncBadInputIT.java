@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Every bad input on {@code /sync} gets an {@code error} frame with its stable code and the
  * connection stays usable; only an oversize frame closes it (1009). Limits come from the it-tests
- * settings: frames up to 256 KiB, values up to 64 KiB, 20 watches a connection, 3000 requests a
+ * settings: frames up to 256 KiB, values up to 64 KiB, 20 watches a connection, 500 requests a
  * second, subtrees of 200 values.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -155,7 +155,7 @@ class SyncBadInputIT {
   void aFloodIsAnsweredWithLimitExceededAndTheConnectionRecovers() throws Exception {
     try (SyncClient c = Sync.connect(base, "it-flood")) {
       Sync.Frames f = new Sync.Frames(c);
-      int sent = 6000;
+      int sent = 3000;
       for (int i = 0; i < sent; i++) {
         c.sendRaw("{\"type\":\"ping\",\"id\":" + i + "}");
       }
@@ -176,7 +176,7 @@ class SyncBadInputIT {
       System.out.println(
           "SyncBadInputIT flood: " + sent + " pings, " + pongs + " pongs, " + limited + " refused");
       assertThat(limited).isPositive();
-      assertThat(pongs).isGreaterThanOrEqualTo(3000);
+      assertThat(pongs).isGreaterThanOrEqualTo(500); // a second's worth at least
       Thread.sleep(1100); // the bucket refills
       c.ping().get(20, TimeUnit.SECONDS);
     }

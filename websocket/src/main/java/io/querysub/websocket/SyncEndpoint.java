@@ -32,7 +32,9 @@ public class SyncEndpoint {
 
   @OnOpen
   public void open(Session session) {
-    session.setMaxIdleTimeout(0); // clients may watch quietly for hours; ping keeps proxies happy
+    // A client that vanished without closing is closed after the idle timeout (then @OnClose
+    // cleans up); live clients ping when quiet.
+    session.setMaxIdleTimeout(sync.settings().idleTimeoutSeconds() * 1000L);
     session.getUserProperties().put(CONNECTION, sync.open(session));
   }
 

@@ -19,6 +19,9 @@ import java.util.function.Function;
  *     worth); more are refused with {@code LIMIT_EXCEEDED}
  * @param maxWatchKeys most child keys a children watch may cover
  * @param maxSubtreePaths most values a subtree watch may cover
+ * @param idleTimeoutSeconds a connection that sends nothing for this long is closed, so a client
+ *     that vanished without closing (a dropped network, a killed process) leaves nothing behind; 0
+ *     never closes. Clients ping when quiet.
  */
 public record SyncSettings(
     int maxMessageSize,
@@ -26,12 +29,14 @@ public record SyncSettings(
     int maxQueue,
     int maxRequestsPerSecond,
     int maxWatchKeys,
-    int maxSubtreePaths) {
+    int maxSubtreePaths,
+    int idleTimeoutSeconds) {
   public static final String MAX_WATCHES = "querysub.sync.maxWatches";
   public static final String MAX_QUEUE = "querysub.sync.maxQueue";
   public static final String MAX_REQUESTS_PER_SECOND = "querysub.sync.maxRequestsPerSecond";
   public static final String MAX_WATCH_KEYS = "querysub.sync.maxWatchKeys";
   public static final String MAX_SUBTREE_PATHS = "querysub.sync.maxSubtreePaths";
+  public static final String IDLE_TIMEOUT_SECONDS = "querysub.sync.idleTimeoutSeconds";
 
   /**
    * Reads the settings, applying defaults for missing keys.
@@ -46,10 +51,11 @@ public record SyncSettings(
     int rate = integer(source, MAX_REQUESTS_PER_SECOND, 10_000, 1, 100_000_000, problems);
     int keys = integer(source, MAX_WATCH_KEYS, 10_000, 1, 10_000_000, problems);
     int paths = integer(source, MAX_SUBTREE_PATHS, 10_000, 1, 10_000_000, problems);
+    int idle = integer(source, IDLE_TIMEOUT_SECONDS, 300, 0, 86_400, problems);
     if (!problems.isEmpty()) {
       throw new ConfigurationException(problems);
     }
-    return new SyncSettings(maxMessageSize, watches, queue, rate, keys, paths);
+    return new SyncSettings(maxMessageSize, watches, queue, rate, keys, paths, idle);
   }
 
   private static int integer(

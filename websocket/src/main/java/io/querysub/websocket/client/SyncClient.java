@@ -28,6 +28,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,6 +81,14 @@ public final class SyncClient implements AutoCloseable {
 
   // One container for every client: each container may hold its own I/O threads.
   private static WebSocketContainer container;
+  private static final ScheduledExecutorService PINGER =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "querysub-sync-ping");
+            t.setDaemon(true);
+            return t;
+          });
+  private volatile ScheduledFuture<?> pinging;
 
   private SyncClient() {}
 
@@ -110,7 +121,8 @@ public final class SyncClient implements AutoCloseable {
       hello.add("clientId", clientId);
     }
     c.send(hello);
-    await(c.welcome, timeout, "welcome");
+    JsonObject w = await(c.welcome, timeout, "welcome");
+    c.keepAlive(w.getJsonObject("limits").getInt("idleTimeoutSeconds", 0));
     return c;
   }
 
@@ -201,6 +213,27 @@ public final class SyncClient implements AutoCloseable {
     }
   }
 
+  /** Pings at a third of the server's idle timeout, so a quiet client is not closed as vanished. */
+  private void keepAlive(int idleSeconds) {
+    if (idleSeconds > 0) {
+      long period = Math.max(1000L, idleSeconds * 1000L / 3);
+      pinging =
+          PINGER.scheduleAtFixedRate(
+              () -> {
+                if (isOpen()) {
+                  try {
+                    ping();
+                  } catch (SyncException e) {
+                    // Closing meanwhile: the close handler stops the pings.
+                  }
+                }
+              },
+              period,
+              period,
+              TimeUnit.MILLISECONDS);
+    }
+  }
+
   private CompletableFuture<JsonObject> request(JsonObjectBuilder b) {
     String id = Long.toString(ids.incrementAndGet());
     CompletableFuture<JsonObject> f = new CompletableFuture<>();
@@ -283,6 +316,10 @@ public final class SyncClient implements AutoCloseable {
   }
 
   private void ended(CloseReason reason) {
+    ScheduledFuture<?> p = pinging;
+    if (p != null) {
+      p.cancel(false);
+    }
     closed.complete(reason);
     SyncException e =
         new SyncException(

@@ -179,7 +179,8 @@ public final class Connection {
                 settings.maxQueue(),
                 settings.maxRequestsPerSecond(),
                 settings.maxWatchKeys(),
-                settings.maxSubtreePaths())));
+                settings.maxSubtreePaths(),
+                settings.idleTimeoutSeconds())));
   }
 
   private void watch(Request.Watch w) {

@@ -40,6 +40,7 @@ public final class FrameWriter {
     w.raw(",\"maxRequestsPerSecond\":").number(limits.maxRequestsPerSecond());
     w.raw(",\"maxWatchKeys\":").number(limits.maxWatchKeys());
     w.raw(",\"maxSubtreePaths\":").number(limits.maxSubtreePaths());
+    w.raw(",\"idleTimeoutSeconds\":").number(limits.idleTimeoutSeconds());
     return w.raw("}}").toString();
   }
 
@@ -50,7 +51,8 @@ public final class FrameWriter {
       int maxQueue,
       int maxRequestsPerSecond,
       int maxWatchKeys,
-      int maxSubtreePaths) {}
+      int maxSubtreePaths,
+      int idleTimeoutSeconds) {}
 
   /**
    * {@code snapshot} of one path (a path watch, or the answer to a {@code read}). With {@code
