@@ -6,6 +6,7 @@ import io.querysub.core.node.NodeEngine;
 import io.querysub.engine.watch.WatchHub;
 import io.querysub.websocket.internal.Connection;
 import io.querysub.websocket.internal.Outbound;
+import io.querysub.websocket.protocol.WireCodes;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -53,7 +54,7 @@ public class SyncService {
   @PreDestroy
   void stop() {
     for (Connection c : open) {
-      c.close();
+      c.closeSession(WireCodes.CLOSE_GOING_AWAY, "the node is stopping");
     }
     open.clear();
   }

@@ -128,6 +128,12 @@ public final class Connection {
     watches.clear();
   }
 
+  /** Ends the session from the server's side with a close code, leaving no watch open. */
+  public void closeSession(int code, String reason) {
+    close();
+    transport.close(code, reason);
+  }
+
   private void handle(Request req) {
     if (req instanceof Request.Hello h) {
       hello(h);

@@ -26,9 +26,6 @@ public final class WireCodes {
   /** Close: the node is stopping ("going away"); reconnect, elsewhere or later. */
   public static final int CLOSE_GOING_AWAY = 1001;
 
-  /** Close: an unexpected server failure. */
-  public static final int CLOSE_INTERNAL = 1011;
-
   /**
    * Close: the client read too slowly and its outbound queue passed the bound even after
    * coalescing. Every watch is gone; reconnect and watch again with {@code since} set to the last
