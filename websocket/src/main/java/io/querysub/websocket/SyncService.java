@@ -11,6 +11,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -18,6 +19,8 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
@@ -39,9 +42,11 @@ public class SyncService {
   @Inject Config config;
 
   @Resource ManagedExecutorService executor;
+  @Resource ManagedScheduledExecutorService scheduler;
 
   private final Set<Connection> open = ConcurrentHashMap.newKeySet();
   private SyncSettings settings;
+  private ScheduledFuture<?> sweeping;
 
   @PostConstruct
   void start() {
@@ -49,10 +54,38 @@ public class SyncService {
         SyncSettings.read(
             key -> config.getOptionalValue(key, String.class), nodeSettings.maxRequestBytes());
     LOG.info(() -> "Querysub sync settings: " + settings);
+    long idleMillis = settings.idleTimeoutSeconds() * 1000L;
+    if (idleMillis > 0) {
+      long period = Math.max(250, idleMillis / 4);
+      sweeping =
+          scheduler.scheduleWithFixedDelay(
+              () -> sweep(TimeUnit.MILLISECONDS.toNanos(idleMillis)),
+              period,
+              period,
+              TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Closes connections that sent nothing for the idle timeout: a client that vanished without a
+   * close frame (a dropped network, a killed process) would otherwise hold its watches for ever.
+   */
+  private void sweep(long idleNanos) {
+    long now = System.nanoTime();
+    for (Connection c : open) {
+      if (c.silentFor(idleNanos, now)) {
+        open.remove(c);
+        c.closeSession(
+            WireCodes.CLOSE_IDLE, "nothing received for the idle timeout; ping when quiet");
+      }
+    }
   }
 
   @PreDestroy
   void stop() {
+    if (sweeping != null) {
+      sweeping.cancel(false);
+    }
     for (Connection c : open) {
       c.closeSession(WireCodes.CLOSE_GOING_AWAY, "the node is stopping");
     }

@@ -19,9 +19,9 @@ import java.util.function.Function;
  *     worth); more are refused with {@code LIMIT_EXCEEDED}
  * @param maxWatchKeys most child keys a children watch may cover
  * @param maxSubtreePaths most values a subtree watch may cover
- * @param idleTimeoutSeconds a connection that sends nothing for this long is closed, so a client
- *     that vanished without closing (a dropped network, a killed process) leaves nothing behind; 0
- *     never closes. Clients ping when quiet.
+ * @param idleTimeoutSeconds a connection that sends nothing for this long is closed (4002), so a
+ *     client that vanished without closing (a dropped network, a killed process) leaves nothing
+ *     behind; 0 never closes. Clients ping when quiet.
  */
 public record SyncSettings(
     int maxMessageSize,

@@ -55,6 +55,7 @@ public final class Connection {
   private final RateLimiter limiter;
   private final Map<String, ActiveWatch> watches = new ConcurrentHashMap<>();
   private volatile boolean greeted;
+  private volatile long lastHeard = System.nanoTime();
   private boolean closed; // guarded by this
 
   public Connection(
@@ -82,8 +83,14 @@ public final class Connection {
     return watches.size();
   }
 
+  /** Whether the client has sent nothing for {@code nanos} (as of {@code now}, nanoTime). */
+  public boolean silentFor(long nanos, long now) {
+    return now - lastHeard > nanos;
+  }
+
   /** Handles one text frame. */
   public void onText(String text) {
+    lastHeard = System.nanoTime();
     if (utf8Length(text) > settings.maxMessageSize()) {
       close();
       transport.close(

@@ -32,4 +32,7 @@ public final class WireCodes {
    * version seen.
    */
   public static final int CLOSE_OVERFLOW = 4001;
+
+  /** Close: the client sent nothing for the idle timeout (it vanished, or forgot to ping). */
+  public static final int CLOSE_IDLE = 4002;
 }
