@@ -1,0 +1,217 @@
+package io.querysub.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.querysub.websocket.client.Batch;
+import io.querysub.websocket.client.Change;
+import io.querysub.websocket.client.CommitResult;
+import io.querysub.websocket.client.Entry;
+import io.querysub.websocket.client.Snapshot;
+import io.querysub.websocket.client.SyncClient;
+import io.querysub.websocket.client.Tx;
+import io.querysub.websocket.protocol.WatchKind;
+import io.querysub.websocket.protocol.WatchMode;
+import jakarta.json.JsonObject;
+import java.net.URL;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@code /sync} with the Java client: hello, the three watch kinds, reads, commits, resume. */
+@ExtendWith(ArquillianExtension.class)
+class SyncWatchIT {
+  @Deployment(testable = false)
+  static WebArchive deployment() {
+    return Node.war();
+  }
+
+  @ArquillianResource URL base;
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @Test
+  void helloGetsAWelcomeAndPingAPong() throws Exception {
+    try (SyncClient c = Sync.connect(base, "it-hello")) {
+      JsonObject w = c.welcome();
+      assertThat(w.getString("protocol")).isEqualTo("v1");
+      assertThat(w.getString("clientId")).isEqualTo("it-hello");
+      assertThat(w.getString("session")).isNotBlank();
+      assertThat(w.getJsonObject("limits").getInt("maxWatches")).isEqualTo(20);
+      assertThat(w.getJsonObject("limits").getInt("maxMessageSize")).isEqualTo(256 * 1024);
+      c.ping().get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aPathWatchGetsItsSnapshotThenEveryChangeIncludingADelete() {
+    Api api = new Api(base);
+    String v1 = api.put("/w1/a", "{\"n\": 1.50}").version();
+    try (SyncClient c = Sync.connect(base, "it-path")) {
+      Sync.Recorder r = new Sync.Recorder();
+      c.watch("/w1/a", r);
+      await().atMost(WAIT).until(() -> r.snapshots.size() == 1);
+      Snapshot s = r.snapshots.get(0);
+      assertThat(s.kind()).isEqualTo("path");
+      assertThat(s.entries()).hasSize(1);
+      assertThat(s.entries().get(0).version()).isEqualTo(v1);
+      assertThat(s.entries().get(0).value().toString()).isEqualTo("{\"n\":1.50}");
+
+      String v2 = api.put("/w1/a", "null").version();
+      String v3 = api.delete("/w1/a").version();
+      api.put("/w1/other", "1"); // outside the watch
+      await().atMost(WAIT).until(() -> r.batches.size() == 2);
+      Change first = r.batches.get(0).changes().get(0);
+      assertThat(r.batches.get(0).version()).isEqualTo(v2);
+      assertThat(first.value().getValueType()).isEqualTo(jakarta.json.JsonValue.ValueType.NULL);
+      assertThat(r.batches.get(1).version()).isEqualTo(v3);
+      assertThat(r.batches.get(1).changes().get(0).value()).isNull(); // absent, not null
+      assertThat(r.batches.get(1).changes()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aChildrenWatchSeesKeysComeAndGoAndValuesChange() {
+    Api api = new Api(base);
+    api.put("/w2/room/alice", "1");
+    api.put("/w2/room/bob/deep", "true");
+    try (SyncClient c = Sync.connect(base, "it-children")) {
+      Sync.Recorder r = new Sync.Recorder();
+      c.watch(WatchKind.CHILDREN, "/w2/room", WatchMode.LATEST, null, r);
+      await().atMost(WAIT).until(() -> r.snapshots.size() == 1);
+      List<Entry> kids = r.snapshots.get(0).entries();
+      assertThat(kids).extracting(Entry::path).containsExactly("/w2/room/alice", "/w2/room/bob");
+      assertThat(kids.get(1).exists()).isFalse(); // bob holds no value itself
+
+      api.put("/w2/room/carol/deep", "1"); // adds the key carol
+      api.put("/w2/room/alice", "2"); // a changed value
+      api.delete("/w2/room/bob/deep"); // removes the key bob
+      await().atMost(WAIT).until(() -> r.batches.size() == 3);
+      assertThat(ops(r.batches.get(0))).containsExactly("keyAdded /w2/room/carol");
+      assertThat(ops(r.batches.get(1))).containsExactly("value /w2/room/alice");
+      assertThat(ops(r.batches.get(2))).containsExactly("keyRemoved /w2/room/bob");
+    }
+  }
+
+  @Test
+  void aSubtreeWatchSeesEveryValueBelow() {
+    Api api = new Api(base);
+    api.put("/w3/t/a", "1");
+    api.put("/w3/t/b/c", "2");
+    try (SyncClient c = Sync.connect(base, "it-subtree")) {
+      Sync.Recorder r = new Sync.Recorder();
+      c.watch(WatchKind.SUBTREE, "/w3/t", WatchMode.LATEST, null, r);
+      await().atMost(WAIT).until(() -> r.snapshots.size() == 1);
+      assertThat(r.snapshots.get(0).entries())
+          .extracting(Entry::path)
+          .containsExactly("/w3/t/a", "/w3/t/b/c");
+      CommitResult res =
+          c.commit(Tx.create().set("/w3/t/b/d/e", 3).set("/w3/t/a", 4).set("/w3/elsewhere", 5))
+              .join();
+      assertThat(res.valid()).isTrue();
+      await().atMost(WAIT).until(() -> r.batches.size() == 1);
+      Batch b = r.batches.get(0);
+      assertThat(b.version()).isEqualTo(res.version()); // one commit, one batch
+      assertThat(ops(b)).containsExactlyInAnyOrder("value /w3/t/b/d/e", "value /w3/t/a");
+    }
+  }
+
+  @Test
+  void onceModeAndReadAnswerWithoutFollowUps() throws Exception {
+    Api api = new Api(base);
+    String v = api.put("/w4/x", "\"x\"").version();
+    try (SyncClient c = Sync.connect(base, "it-once")) {
+      Entry e = c.read("/w4/x").get(20, TimeUnit.SECONDS);
+      assertThat(e.version()).isEqualTo(v);
+      assertThat(e.value().toString()).isEqualTo("\"x\"");
+      assertThat(c.read("/w4/never").get(20, TimeUnit.SECONDS).version()).isEqualTo("0");
+      Sync.Recorder r = new Sync.Recorder();
+      c.watch(WatchKind.PATH, "/w4/x", WatchMode.ONCE, null, r);
+      await().atMost(WAIT).until(() -> r.snapshots.size() == 1);
+      api.put("/w4/x", "\"y\"");
+      c.ping().get(20, TimeUnit.SECONDS);
+      assertThat(r.batches).isEmpty();
+    }
+  }
+
+  @Test
+  void aStaleCommitIsRejectedNamingThePathAndNothingIsStored() {
+    Api api = new Api(base);
+    try (SyncClient c = Sync.connect(base, "it-conflict")) {
+      String stale = api.put("/w5/acct", "10").version();
+      String newer = api.put("/w5/acct", "20").version();
+      CommitResult r =
+          c.commit(Tx.create().read("/w5/acct", stale).set("/w5/acct", 9).set("/w5/log", 1)).join();
+      assertThat(r.valid()).isFalse();
+      assertThat(r.status()).isEqualTo("rejected");
+      assertThat(r.conflict().path()).isEqualTo("/w5/acct");
+      assertThat(r.conflict().version()).isEqualTo(newer);
+      assertThat(api.get("/w5/acct").json().getInt("value")).isEqualTo(20);
+      assertThat(api.get("/w5/log").status()).isEqualTo(404);
+
+      CommitResult ok = c.commit(Tx.create().read("/w5/acct", newer).set("/w5/acct", 19)).join();
+      assertThat(ok.valid()).isTrue();
+      assertThat(api.get("/w5/acct").version()).isEqualTo(ok.version());
+    }
+  }
+
+  @Test
+  void aReconnectingClientResumesWithSinceWithoutAGap() {
+    Api api = new Api(base);
+    api.put("/w6/a", "1");
+    api.put("/w6/quiet", "1");
+    api.put("/w6/list/k1", "1");
+    String lastPath;
+    String lastList;
+    try (SyncClient c = Sync.connect(base, "it-resume")) {
+      Sync.Recorder path = new Sync.Recorder();
+      Sync.Recorder list = new Sync.Recorder();
+      c.watch(WatchKind.PATH, "/w6/a", WatchMode.LATEST, null, path);
+      c.watch(WatchKind.CHILDREN, "/w6/list", WatchMode.LATEST, null, list);
+      api.put("/w6/a", "2");
+      await().atMost(WAIT).until(() -> path.batches.size() == 1 && list.snapshots.size() == 1);
+      lastPath = path.lastVersion();
+      lastList = list.lastVersion();
+    }
+    // While disconnected:
+    String missed = api.put("/w6/a", "3").version();
+    api.put("/w6/list/k2", "2");
+    try (SyncClient c = Sync.connect(base, "it-resume")) {
+      Sync.Recorder path = new Sync.Recorder();
+      Sync.Recorder quiet = new Sync.Recorder();
+      Sync.Recorder list = new Sync.Recorder();
+      c.watch(WatchKind.PATH, "/w6/a", WatchMode.LATEST, lastPath, path);
+      c.watch(WatchKind.PATH, "/w6/quiet", WatchMode.LATEST, lastPath, quiet);
+      c.watch(WatchKind.CHILDREN, "/w6/list", WatchMode.LATEST, lastList, list);
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  path.snapshots.size() == 1
+                      && quiet.snapshots.size() == 1
+                      && list.snapshots.size() == 1);
+      assertThat(path.snapshots.get(0).entries())
+          .extracting(Entry::version)
+          .containsExactly(missed);
+      assertThat(quiet.snapshots.get(0).full()).isFalse();
+      assertThat(quiet.snapshots.get(0).entries()).isEmpty(); // unchanged since: nothing resent
+      assertThat(list.snapshots.get(0).full()).isTrue(); // children: the whole listing again
+      assertThat(list.snapshots.get(0).entries())
+          .extracting(Entry::path)
+          .containsExactly("/w6/list/k1", "/w6/list/k2");
+      String after = api.put("/w6/a", "4").version();
+      await().atMost(WAIT).until(() -> path.batches.size() == 1);
+      assertThat(path.batches.get(0).version()).isEqualTo(after);
+    }
+  }
+
+  private static List<String> ops(Batch b) {
+    return b.changes().stream().map(ch -> ch.op() + " " + ch.path()).toList();
+  }
+}

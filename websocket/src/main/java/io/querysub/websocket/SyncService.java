@@ -1,0 +1,152 @@
+package io.querysub.websocket;
+
+import io.querysub.config.NodeSettings;
+import io.querysub.core.data.DataService;
+import io.querysub.core.node.NodeEngine;
+import io.querysub.engine.watch.WatchHub;
+import io.querysub.websocket.internal.Connection;
+import io.querysub.websocket.internal.Outbound;
+import io.querysub.websocket.protocol.WireCodes;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * The node's side of every {@code /sync} connection: builds a {@link Connection} per WebSocket
+ * session over the node's {@link DataService} and watch hub, and knows which are open (for the
+ * health check and for closing them when the node stops). Sending is asynchronous: a connection's
+ * frames are handed to the session's async remote, and the work a commit triggers runs on the
+ * container's managed executor, never on the committing thread.
+ */
+@ApplicationScoped
+public class SyncService {
+  private static final Logger LOG = Logger.getLogger(SyncService.class.getName());
+
+  @Inject DataService data;
+  @Inject NodeEngine engine;
+  @Inject NodeSettings nodeSettings;
+  @Inject Config config;
+
+  @Resource ManagedExecutorService executor;
+  @Resource ManagedScheduledExecutorService scheduler;
+
+  private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+  private SyncSettings settings;
+  private ScheduledFuture<?> sweeping;
+
+  @PostConstruct
+  void start() {
+    settings =
+        SyncSettings.read(
+            key -> config.getOptionalValue(key, String.class), nodeSettings.maxRequestBytes());
+    LOG.info(() -> "Querysub sync settings: " + settings);
+    long idleMillis = settings.idleTimeoutSeconds() * 1000L;
+    if (idleMillis > 0) {
+      long period = Math.max(250, idleMillis / 4);
+      sweeping =
+          scheduler.scheduleWithFixedDelay(
+              () -> sweep(TimeUnit.MILLISECONDS.toNanos(idleMillis)),
+              period,
+              period,
+              TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Closes connections that sent nothing for the idle timeout: a client that vanished without a
+   * close frame (a dropped network, a killed process) would otherwise hold its watches for ever.
+   */
+  private void sweep(long idleNanos) {
+    long now = System.nanoTime();
+    for (Connection c : open) {
+      if (c.silentFor(idleNanos, now)) {
+        open.remove(c);
+        c.closeSession(
+            WireCodes.CLOSE_IDLE, "nothing received for the idle timeout; ping when quiet");
+      }
+    }
+  }
+
+  @PreDestroy
+  void stop() {
+    if (sweeping != null) {
+      sweeping.cancel(false);
+    }
+    for (Connection c : open) {
+      c.closeSession(WireCodes.CLOSE_GOING_AWAY, "the node is stopping");
+    }
+    open.clear();
+  }
+
+  public SyncSettings settings() {
+    return settings;
+  }
+
+  /** A new connection for a session that just opened. */
+  Connection open(Session session) {
+    Connection c =
+        new Connection(
+            session.getId(), data, this::hub, settings, new SessionTransport(session), executor);
+    open.add(c);
+    return c;
+  }
+
+  /** The session ended: its watches are closed and it is forgotten. */
+  void closed(Connection c) {
+    c.close();
+    open.remove(c);
+  }
+
+  /** Open connections. */
+  public int connectionCount() {
+    return open.size();
+  }
+
+  /** Watches held by open connections. */
+  public int watchCount() {
+    int n = 0;
+    for (Connection c : open) {
+      n += c.watchCount();
+    }
+    return n;
+  }
+
+  WatchHub hub() {
+    return engine.watchHub();
+  }
+
+  /** A session's async remote as the outbound queue's transport. */
+  private record SessionTransport(Session session) implements Outbound.Transport {
+    @Override
+    public void send(String frame, java.util.function.Consumer<Throwable> done) {
+      session
+          .getAsyncRemote()
+          .sendText(frame, r -> done.accept(r.isOK() ? null : r.getException()));
+    }
+
+    @Override
+    public void close(int code, String reason) {
+      try {
+        if (session.isOpen()) {
+          session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.FINE, "closing sync session " + session.getId() + " failed", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.querysub.websocket;
+
+import io.querysub.config.ConfigurationException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The limits of the {@code /sync} endpoint, read once at startup. Kept apart from MicroProfile
+ * Config (see {@link SyncService}) so the rules are unit-tested without a container.
+ *
+ * @param maxMessageSize largest request frame in UTF-8 bytes ({@code querysub.maxRequestSize}); a
+ *     larger one closes the connection with 1009
+ * @param maxWatches most open watches per connection
+ * @param maxQueue most changes and frames waiting to be sent to one connection before its {@code
+ *     latest} watches are coalesced, and, if that is not enough, it is closed with 4001
+ * @param maxRequestsPerSecond requests one connection may send a second (bursts up to a second's
+ *     worth); more are refused with {@code LIMIT_EXCEEDED}
+ * @param maxWatchKeys most child keys a children watch may cover
+ * @param maxSubtreePaths most values a subtree watch may cover
+ * @param idleTimeoutSeconds a connection that sends nothing for this long is closed (4002), so a
+ *     client that vanished without closing (a dropped network, a killed process) leaves nothing
+ *     behind; 0 never closes. Clients ping when quiet.
+ */
+public record SyncSettings(
+    int maxMessageSize,
+    int maxWatches,
+    int maxQueue,
+    int maxRequestsPerSecond,
+    int maxWatchKeys,
+    int maxSubtreePaths,
+    int idleTimeoutSeconds) {
+  public static final String MAX_WATCHES = "querysub.sync.maxWatches";
+  public static final String MAX_QUEUE = "querysub.sync.maxQueue";
+  public static final String MAX_REQUESTS_PER_SECOND = "querysub.sync.maxRequestsPerSecond";
+  public static final String MAX_WATCH_KEYS = "querysub.sync.maxWatchKeys";
+  public static final String MAX_SUBTREE_PATHS = "querysub.sync.maxSubtreePaths";
+  public static final String IDLE_TIMEOUT_SECONDS = "querysub.sync.idleTimeoutSeconds";
+
+  /**
+   * Reads the settings, applying defaults for missing keys.
+   *
+   * @param maxMessageSize the node's request size limit, which also bounds a frame
+   * @throws ConfigurationException listing every invalid setting
+   */
+  public static SyncSettings read(Function<String, Optional<String>> source, int maxMessageSize) {
+    List<String> problems = new ArrayList<>();
+    int watches = integer(source, MAX_WATCHES, 1000, 1, 1_000_000, problems);
+    int queue = integer(source, MAX_QUEUE, 10_000, 16, 100_000_000, problems);
+    int rate = integer(source, MAX_REQUESTS_PER_SECOND, 10_000, 1, 100_000_000, problems);
+    int keys = integer(source, MAX_WATCH_KEYS, 10_000, 1, 10_000_000, problems);
+    int paths = integer(source, MAX_SUBTREE_PATHS, 10_000, 1, 10_000_000, problems);
+    int idle = integer(source, IDLE_TIMEOUT_SECONDS, 300, 0, 86_400, problems);
+    if (!problems.isEmpty()) {
+      throw new ConfigurationException(problems);
+    }
+    return new SyncSettings(maxMessageSize, watches, queue, rate, keys, paths, idle);
+  }
+
+  private static int integer(
+      Function<String, Optional<String>> source,
+      String key,
+      int fallback,
+      int min,
+      int max,
+      List<String> problems) {
+    String text =
+        source
+            .apply(key)
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .orElse(Integer.toString(fallback));
+    try {
+      int n = Integer.parseInt(text);
+      if (n >= min && n <= max) {
+        return n;
+      }
+      problems.add(key + "=" + text + ": must be between " + min + " and " + max);
+    } catch (NumberFormatException e) {
+      problems.add(key + "=" + text + ": must be a whole number");
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,14 @@
+package io.querysub.websocket.client;
+
+/**
+ * A commit's answer: {@code valid} with the version its writes got, or {@code rejected} with the
+ * lock that broke ({@code conflict}); nothing of a rejected commit was stored.
+ */
+public record CommitResult(String status, String version, Conflict conflict) {
+  /** The broken lock: its path, the version that broke it, and whether it was a children lock. */
+  public record Conflict(String path, String version, boolean children, String reason) {}
+
+  public boolean valid() {
+    return "valid".equals(status);
+  }
+}

@@ -1,0 +1,424 @@
+package io.querysub.websocket.client;
+
+import io.querysub.websocket.protocol.WatchKind;
+import io.querysub.websocket.protocol.WatchMode;
+import io.querysub.websocket.protocol.WireCodes;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.ContainerProvider;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import jakarta.websocket.WebSocketContainer;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A connection to {@code /sync}. {@link #connect} says hello and waits for the welcome; then
+ * watches, reads, commits and pings may be sent from any thread. Answers complete futures, and
+ * watch updates reach their {@link WatchListener}s, on the WebSocket client's thread, in the order
+ * the server sent them. When the connection ends every pending future fails with a {@link
+ * SyncException} and {@link #closed()} completes with the close reason; nothing reconnects on its
+ * own (resume by connecting again and watching with {@code since}).
+ */
+public final class SyncClient implements AutoCloseable {
+  /** A watch this client holds. */
+  public final class ClientWatch implements AutoCloseable {
+    private final String id;
+    private final WatchListener listener;
+    private final boolean once;
+
+    private ClientWatch(String id, WatchListener listener, boolean once) {
+      this.id = id;
+      this.listener = listener;
+      this.once = once;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    /** Stops the watch (sends {@code unwatch}); nothing more reaches the listener. */
+    @Override
+    public void close() {
+      if (watches.remove(id) != null && session.isOpen()) {
+        send(Json.createObjectBuilder().add("type", "unwatch").add("id", Long.parseLong(id)));
+      }
+    }
+  }
+
+  private final AtomicLong ids = new AtomicLong();
+  private final Map<String, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
+  private final Map<String, ClientWatch> watches = new ConcurrentHashMap<>();
+  private final CompletableFuture<JsonObject> welcome = new CompletableFuture<>();
+  private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+  private volatile Consumer<String> frameListener = f -> {};
+  private volatile Consumer<ServerError> errorListener = e -> {};
+  private volatile Session session;
+
+  // One container for every client: each container may hold its own I/O threads.
+  private static WebSocketContainer container;
+  private static final ScheduledExecutorService PINGER =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "querysub-sync-ping");
+            t.setDaemon(true);
+            return t;
+          });
+  private volatile ScheduledFuture<?> pinging;
+
+  private SyncClient() {}
+
+  private static synchronized WebSocketContainer container() {
+    if (container == null) {
+      container = ContainerProvider.getWebSocketContainer();
+    }
+    return container;
+  }
+
+  /**
+   * Connects, sends {@code hello} and waits for {@code welcome}.
+   *
+   * @param uri {@code ws://host:port/sync}
+   * @param clientId sent in {@code hello} (may be null)
+   * @throws SyncException when the connection or the hello fails within {@code timeout}
+   */
+  public static SyncClient connect(URI uri, String clientId, Duration timeout) {
+    SyncClient c = new SyncClient();
+    WebSocketContainer container = container();
+    try {
+      container.connectToServer(
+          c.new Handler(), ClientEndpointConfig.Builder.create().build(), uri);
+    } catch (DeploymentException | IOException e) {
+      throw new SyncException("cannot connect to " + uri + ": " + e.getMessage(), e);
+    }
+    JsonObjectBuilder hello =
+        Json.createObjectBuilder().add("type", "hello").add("protocol", WireCodes.PROTOCOL);
+    if (clientId != null) {
+      hello.add("clientId", clientId);
+    }
+    c.send(hello);
+    JsonObject w = await(c.welcome, timeout, "welcome");
+    c.keepAlive(w.getJsonObject("limits").getInt("idleTimeoutSeconds", 0));
+    return c;
+  }
+
+  /** Every frame the server sends, as text, before it is handled (for tests and tools). */
+  public void onFrame(Consumer<String> listener) {
+    frameListener = listener;
+  }
+
+  /** Errors the server sends that answer no pending request or watch. */
+  public void onError(Consumer<ServerError> listener) {
+    errorListener = listener;
+  }
+
+  /** The {@code welcome} frame: the server's session id and limits. */
+  public JsonObject welcome() {
+    return welcome.join();
+  }
+
+  /** Watches {@code path} in mode {@code latest} from now on. */
+  public ClientWatch watch(String path, WatchListener listener) {
+    return watch(WatchKind.PATH, path, WatchMode.LATEST, null, listener);
+  }
+
+  /**
+   * Starts a watch; its snapshot and then its changes reach {@code listener}.
+   *
+   * @param since resume: only state newer than this version is sent (null: everything)
+   */
+  public ClientWatch watch(
+      WatchKind kind, String path, WatchMode mode, String since, WatchListener listener) {
+    String id = Long.toString(ids.incrementAndGet());
+    ClientWatch w = new ClientWatch(id, listener, mode == WatchMode.ONCE);
+    watches.put(id, w);
+    JsonObjectBuilder b =
+        Json.createObjectBuilder()
+            .add("type", "watch")
+            .add("id", Long.parseLong(id))
+            .add("kind", kind.wire())
+            .add("path", path)
+            .add("mode", mode.wire());
+    if (since != null) {
+      b.add("since", since);
+    }
+    send(b);
+    return w;
+  }
+
+  /** The current value of {@code path}. */
+  public CompletableFuture<Entry> read(String path) {
+    return request(Json.createObjectBuilder().add("type", "read").add("path", path))
+        .thenApply(s -> snapshot(s).entries().get(0));
+  }
+
+  /** Commits a transaction; the future holds the result, valid or rejected. */
+  public CompletableFuture<CommitResult> commit(Tx tx) {
+    return request(tx.toJson().add("type", "commit")).thenApply(SyncClient::result);
+  }
+
+  /** Round trip to the server. */
+  public CompletableFuture<Void> ping() {
+    return request(Json.createObjectBuilder().add("type", "ping")).thenApply(o -> null);
+  }
+
+  /** Sends a frame as it is (for tests of bad input). */
+  public void sendRaw(String text) {
+    sendText(text);
+  }
+
+  /** Completes when the connection ends, with the close code and reason. */
+  public CompletableFuture<CloseReason> closed() {
+    return closed;
+  }
+
+  public boolean isOpen() {
+    Session s = session;
+    return s != null && s.isOpen();
+  }
+
+  @Override
+  public void close() {
+    Session s = session;
+    if (s != null && s.isOpen()) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // Closing a broken connection: nothing to do.
+      }
+    }
+  }
+
+  /** Pings at a third of the server's idle timeout, so a quiet client is not closed as vanished. */
+  private void keepAlive(int idleSeconds) {
+    if (idleSeconds > 0) {
+      long period = Math.max(1000L, idleSeconds * 1000L / 3);
+      pinging =
+          PINGER.scheduleAtFixedRate(
+              () -> {
+                if (isOpen()) {
+                  try {
+                    ping();
+                  } catch (SyncException e) {
+                    // Closing meanwhile: the close handler stops the pings.
+                  }
+                }
+              },
+              period,
+              period,
+              TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private CompletableFuture<JsonObject> request(JsonObjectBuilder b) {
+    String id = Long.toString(ids.incrementAndGet());
+    CompletableFuture<JsonObject> f = new CompletableFuture<>();
+    pending.put(id, f);
+    send(b.add("id", Long.parseLong(id)));
+    return f;
+  }
+
+  private void send(JsonObjectBuilder b) {
+    sendText(b.build().toString());
+  }
+
+  private void sendText(String text) {
+    Session s = session;
+    if (s == null || !s.isOpen()) {
+      throw new SyncException("connection is closed", null);
+    }
+    try {
+      synchronized (this) { // the basic remote takes one frame at a time
+        s.getBasicRemote().sendText(text);
+      }
+    } catch (IOException e) {
+      throw new SyncException("sending failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void handle(String text) {
+    frameListener.accept(text);
+    JsonObject o;
+    try (JsonReader r = Json.createReader(new StringReader(text))) {
+      o = r.readObject();
+    }
+    String type = o.getString("type", "");
+    String id = o.containsKey("id") ? o.get("id").toString() : null;
+    switch (type) {
+      case "welcome" -> welcome.complete(o);
+      case "snapshot", "result", "pong" -> {
+        CompletableFuture<JsonObject> f = id == null ? null : pending.remove(id);
+        if (f != null) {
+          f.complete(o);
+        } else if (type.equals("snapshot")) {
+          ClientWatch w = watches.get(id);
+          if (w != null) {
+            if (w.once) {
+              watches.remove(id);
+            }
+            w.listener.snapshot(snapshot(o));
+          }
+        }
+      }
+      case "changes" -> {
+        ClientWatch w = watches.get(id);
+        if (w != null) {
+          w.listener.changes(batches(o.getJsonArray("batches")), o.getBoolean("coalesced", false));
+        }
+      }
+      case "error" -> {
+        ServerError e =
+            new ServerError(
+                id,
+                o.getString("code", ""),
+                o.getString("message", ""),
+                o.containsKey("path") ? o.getString("path") : null);
+        CompletableFuture<JsonObject> f = id == null ? null : pending.remove(id);
+        ClientWatch w = id == null || f != null ? null : watches.remove(id);
+        if (f != null) {
+          f.completeExceptionally(new SyncException(e));
+        } else if (w != null) {
+          w.listener.error(e);
+        } else if (!welcome.isDone()) {
+          welcome.completeExceptionally(new SyncException(e));
+        } else {
+          errorListener.accept(e);
+        }
+      }
+      default -> {
+        // A newer server's message this client does not know: ignored, as the protocol allows.
+      }
+    }
+  }
+
+  private void ended(CloseReason reason) {
+    ScheduledFuture<?> p = pinging;
+    if (p != null) {
+      p.cancel(false);
+    }
+    closed.complete(reason);
+    SyncException e =
+        new SyncException(
+            "connection closed: "
+                + reason.getCloseCode().getCode()
+                + " "
+                + reason.getReasonPhrase(),
+            null);
+    welcome.completeExceptionally(e);
+    for (String id : List.copyOf(pending.keySet())) {
+      CompletableFuture<JsonObject> f = pending.remove(id);
+      if (f != null) {
+        f.completeExceptionally(e);
+      }
+    }
+  }
+
+  private static Snapshot snapshot(JsonObject o) {
+    List<Entry> entries = new ArrayList<>();
+    for (JsonValue v : o.getJsonArray("entries")) {
+      JsonObject e = v.asJsonObject();
+      entries.add(new Entry(e.getString("path"), e.get("value"), e.getString("version")));
+    }
+    return new Snapshot(
+        o.get("id").toString(),
+        o.getString("kind"),
+        o.getString("path"),
+        o.getString("version"),
+        o.getBoolean("full"),
+        entries);
+  }
+
+  private static List<Batch> batches(JsonArray a) {
+    List<Batch> out = new ArrayList<>(a.size());
+    for (JsonValue v : a) {
+      JsonObject b = v.asJsonObject();
+      List<Change> changes = new ArrayList<>();
+      for (JsonValue cv : b.getJsonArray("changes")) {
+        JsonObject c = cv.asJsonObject();
+        changes.add(
+            new Change(
+                c.getString("op"),
+                c.getString("path"),
+                c.get("value"),
+                c.containsKey("version") ? c.getString("version") : b.getString("version")));
+      }
+      out.add(new Batch(b.getString("version"), changes));
+    }
+    return out;
+  }
+
+  private static CommitResult result(JsonObject o) {
+    JsonObject c = o.getJsonObject("conflict");
+    return new CommitResult(
+        o.getString("status"),
+        o.containsKey("version") ? o.getString("version") : null,
+        c == null
+            ? null
+            : new CommitResult.Conflict(
+                c.getString("path"),
+                c.getString("version"),
+                c.getBoolean("children", false),
+                c.getString("reason", "")));
+  }
+
+  private static <T> T await(CompletableFuture<T> f, Duration timeout, String what) {
+    try {
+      return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof SyncException s
+          ? s
+          : new SyncException(what + " failed: " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new SyncException("no " + what + " within " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SyncException("interrupted waiting for " + what, e);
+    }
+  }
+
+  /** The WebSocket side: one per connection. */
+  private final class Handler extends Endpoint {
+    @Override
+    public void onOpen(Session s, EndpointConfig config) {
+      session = s;
+      s.setMaxTextMessageBufferSize(64 * 1024 * 1024);
+      s.addMessageHandler(String.class, (MessageHandler.Whole<String>) SyncClient.this::handle);
+    }
+
+    @Override
+    public void onClose(Session s, CloseReason reason) {
+      ended(reason);
+    }
+
+    @Override
+    public void onError(Session s, Throwable t) {
+      ended(
+          new CloseReason(
+              CloseReason.CloseCodes.CLOSED_ABNORMALLY, String.valueOf(t.getMessage())));
+    }
+  }
+}

@@ -1,0 +1,343 @@
+package io.querysub.websocket.internal;
+
+import io.querysub.core.data.DataService;
+import io.querysub.engine.error.ErrorCode;
+import io.querysub.engine.error.QuerysubException;
+import io.querysub.engine.path.Path;
+import io.querysub.engine.store.ChildrenPage;
+import io.querysub.engine.store.CommitResult;
+import io.querysub.engine.store.ReadLock;
+import io.querysub.engine.store.ReadResult;
+import io.querysub.engine.store.Subtree;
+import io.querysub.engine.store.Write;
+import io.querysub.engine.version.Version;
+import io.querysub.engine.watch.ChangeBatch;
+import io.querysub.engine.watch.WatchHub;
+import io.querysub.websocket.SyncSettings;
+import io.querysub.websocket.protocol.FrameWriter;
+import io.querysub.websocket.protocol.ProtocolException;
+import io.querysub.websocket.protocol.Request;
+import io.querysub.websocket.protocol.RequestReader;
+import io.querysub.websocket.protocol.WatchKind;
+import io.querysub.websocket.protocol.WatchMode;
+import io.querysub.websocket.protocol.WireCodes;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One client's conversation on {@code /sync}: reads each frame, answers it through the connection's
+ * {@link Outbound} queue, and holds the client's watches until they are unwatched or the connection
+ * ends. Every refusal is an {@code error} frame and the connection stays usable; only a frame over
+ * the size limit (1009) or a queue overflow (4001) closes it.
+ *
+ * <p>Threading: {@link #onText} is called for one frame at a time (the WebSocket container never
+ * overlaps them for a session); {@link #close} may run on any thread, at any time, also while a
+ * frame is being handled, and leaves no watch open.
+ */
+public final class Connection {
+  private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+
+  private final String session;
+  private final DataService data;
+  private final Supplier<WatchHub> hub;
+  private final SyncSettings settings;
+  private final Outbound out;
+  private final Outbound.Transport transport;
+  private final RateLimiter limiter;
+  private final Map<String, ActiveWatch> watches = new ConcurrentHashMap<>();
+  private volatile boolean greeted;
+  private volatile long lastHeard = System.nanoTime();
+  private boolean closed; // guarded by this
+
+  public Connection(
+      String session,
+      DataService data,
+      Supplier<WatchHub> hub,
+      SyncSettings settings,
+      Outbound.Transport transport,
+      Executor executor) {
+    this.session = session;
+    this.data = data;
+    this.hub = hub;
+    this.settings = settings;
+    this.transport = transport;
+    this.out = new Outbound(transport, executor, settings.maxQueue(), this::close);
+    this.limiter = new RateLimiter(settings.maxRequestsPerSecond(), System.nanoTime());
+  }
+
+  public String session() {
+    return session;
+  }
+
+  /** How many watches this connection holds open. */
+  public int watchCount() {
+    return watches.size();
+  }
+
+  /** Whether the client has sent nothing for {@code nanos} (as of {@code now}, nanoTime). */
+  public boolean silentFor(long nanos, long now) {
+    return now - lastHeard > nanos;
+  }
+
+  /** Handles one text frame. */
+  public void onText(String text) {
+    lastHeard = System.nanoTime();
+    if (utf8Length(text) > settings.maxMessageSize()) {
+      close();
+      transport.close(
+          WireCodes.CLOSE_TOO_BIG,
+          "frame over " + settings.maxMessageSize() + " bytes (querysub.maxRequestSize)");
+      return;
+    }
+    Request req;
+    try {
+      if (!limiter.tryAcquire(System.nanoTime())) {
+        throw new ProtocolException(
+            WireCodes.LIMIT_EXCEEDED,
+            "more than "
+                + settings.maxRequestsPerSecond()
+                + " requests a second on one connection; request not processed",
+            idOf(text),
+            null);
+      }
+      req = RequestReader.read(text);
+    } catch (ProtocolException e) {
+      out.send(FrameWriter.error(e.id(), e.code(), e.getMessage(), e.path()));
+      return;
+    }
+    try {
+      handle(req);
+    } catch (ProtocolException e) {
+      out.send(FrameWriter.error(e.id(), e.code(), e.getMessage(), e.path()));
+    } catch (RuntimeException e) {
+      out.send(failure(req.id(), e));
+    }
+  }
+
+  /** Closes every watch and drops what is queued. Safe to call more than once, from any thread. */
+  public void close() {
+    synchronized (this) {
+      closed = true;
+    }
+    out.shutdown();
+    for (ActiveWatch w : watches.values()) {
+      w.close();
+    }
+    watches.clear();
+  }
+
+  /** Ends the session from the server's side with a close code, leaving no watch open. */
+  public void closeSession(int code, String reason) {
+    close();
+    transport.close(code, reason);
+  }
+
+  private void handle(Request req) {
+    if (req instanceof Request.Hello h) {
+      hello(h);
+      return;
+    }
+    if (!greeted) {
+      throw new ProtocolException(
+          WireCodes.BAD_REQUEST, "send hello first (protocol v1)", req.id(), null);
+    }
+    if (req instanceof Request.Watch w) {
+      watch(w);
+    } else if (req instanceof Request.Unwatch u) {
+      unwatch(u);
+    } else if (req instanceof Request.Read r) {
+      read(r);
+    } else if (req instanceof Request.Commit c) {
+      commit(c);
+    } else {
+      out.send(FrameWriter.pong(req.id()));
+    }
+  }
+
+  private void hello(Request.Hello h) {
+    if (greeted) {
+      throw new ProtocolException(WireCodes.BAD_REQUEST, "hello was already sent", null, null);
+    }
+    if (!WireCodes.PROTOCOL.equals(h.protocol())) {
+      throw new ProtocolException(
+          WireCodes.NOT_SUPPORTED,
+          "protocol '" + h.protocol() + "' is not supported; this server speaks v1",
+          null,
+          null);
+    }
+    if (h.clientId() != null && h.clientId().length() > RequestReader.MAX_ID_LENGTH) {
+      throw new ProtocolException(
+          WireCodes.BAD_REQUEST,
+          "clientId must be at most " + RequestReader.MAX_ID_LENGTH + " characters",
+          null,
+          null);
+    }
+    greeted = true;
+    out.send(
+        FrameWriter.welcome(
+            h.clientId(),
+            session,
+            new FrameWriter.Limits(
+                settings.maxMessageSize(),
+                settings.maxWatches(),
+                settings.maxQueue(),
+                settings.maxRequestsPerSecond(),
+                settings.maxWatchKeys(),
+                settings.maxSubtreePaths(),
+                settings.idleTimeoutSeconds())));
+  }
+
+  private void watch(Request.Watch w) {
+    String id = w.id();
+    if (w.mode() == WatchMode.HISTORY) {
+      throw new ProtocolException(
+          WireCodes.NOT_SUPPORTED, "history mode is not supported yet", id, w.path());
+    }
+    if (watches.containsKey(id)) {
+      throw new ProtocolException(
+          WireCodes.BAD_REQUEST, "a watch with this id is already open", id, null);
+    }
+    if (w.mode() != WatchMode.ONCE && watches.size() >= settings.maxWatches()) {
+      throw new ProtocolException(
+          WireCodes.LIMIT_EXCEEDED,
+          "at most " + settings.maxWatches() + " watches on one connection",
+          id,
+          w.path());
+    }
+    Path path = clientPath(w.path(), w.kind() != WatchKind.PATH);
+    Version since = w.since() == null ? null : Version.parse(w.since());
+
+    ActiveWatch active = new ActiveWatch(id, w.mode());
+    Consumer<ChangeBatch> sink = b -> out.changes(active, b);
+    Outbound.Slot slot = out.reserve();
+    String frame = null;
+    try {
+      WatchHub h = hub.get();
+      switch (w.kind()) {
+        case PATH -> {
+          WatchHub.Started<ReadResult> s = h.watchPath(path, sink);
+          active.started(s.watch());
+          ReadResult r = s.snapshot();
+          frame = FrameWriter.pathSnapshot(id, r, since == null || r.version().isAfter(since));
+        }
+        case CHILDREN -> {
+          WatchHub.Started<ChildrenPage> s = h.watchChildren(path, settings.maxWatchKeys(), sink);
+          active.started(s.watch());
+          frame = FrameWriter.childrenSnapshot(id, s.snapshot());
+        }
+        case SUBTREE -> {
+          WatchHub.Started<Subtree> s = h.watchSubtree(path, settings.maxSubtreePaths(), sink);
+          active.started(s.watch());
+          frame = FrameWriter.subtreeSnapshot(id, s.snapshot());
+        }
+      }
+      if (w.mode() == WatchMode.ONCE) {
+        active.close();
+      } else {
+        keep(active);
+      }
+    } catch (QuerysubException e) {
+      active.close();
+      frame = FrameWriter.error(id, e.code().name(), e.getMessage(), e.path());
+    } catch (RuntimeException e) {
+      active.close();
+      frame = failure(id, e);
+    } finally {
+      // The slot is always filled: an empty one would hold back every frame behind it.
+      out.fill(slot, frame != null ? frame : failure(id, new IllegalStateException("no frame")));
+    }
+  }
+
+  private void keep(ActiveWatch w) {
+    synchronized (this) {
+      if (!closed) {
+        watches.put(w.id, w);
+        return;
+      }
+    }
+    w.close(); // the connection ended while the watch was starting
+  }
+
+  private void unwatch(Request.Unwatch u) {
+    ActiveWatch w = watches.remove(u.id());
+    if (w == null) {
+      throw new ProtocolException(WireCodes.NOT_FOUND, "no open watch has this id", u.id(), null);
+    }
+    w.close();
+  }
+
+  private void read(Request.Read r) {
+    ReadResult result = data.read(Path.parse(r.path()));
+    out.send(FrameWriter.pathSnapshot(r.id(), result, true));
+  }
+
+  private void commit(Request.Commit c) {
+    data.checkTxSize(c.reads().size() + c.childReads().size(), c.writes().size());
+    List<ReadLock> locks = new ArrayList<>(c.reads().size() + c.childReads().size());
+    for (Request.Lock l : c.reads()) {
+      locks.add(ReadLock.value(Path.parse(l.path()), Version.parse(l.version())));
+    }
+    for (Request.Lock l : c.childReads()) {
+      locks.add(ReadLock.children(Path.parseAllowingRoot(l.path()), Version.parse(l.version())));
+    }
+    List<Write> writes = new ArrayList<>(c.writes().size());
+    for (Request.WriteOp w : c.writes()) {
+      Path p = Path.parse(w.path());
+      writes.add(w.delete() ? Write.delete(p) : new Write(p, data.value(w.value(), p)));
+    }
+    CommitResult result = data.commit(locks, writes);
+    out.send(FrameWriter.result(c.id(), result));
+  }
+
+  /** A client path: children and subtree watches may name the root; system paths are refused. */
+  private static Path clientPath(String text, boolean rootAllowed) {
+    Path p = rootAllowed ? Path.parseAllowingRoot(text) : Path.parse(text);
+    if (p.isSystem()) {
+      throw new QuerysubException(
+          ErrorCode.PATH_INVALID,
+          "paths whose first segment starts with '.' are reserved for the system",
+          p.toString());
+    }
+    return p;
+  }
+
+  private String failure(String id, RuntimeException e) {
+    if (e instanceof QuerysubException q) {
+      return FrameWriter.error(id, q.code().name(), q.getMessage(), q.path());
+    }
+    String incident = UUID.randomUUID().toString();
+    LOG.log(Level.SEVERE, "sync session " + session + ": incident " + incident, e);
+    return FrameWriter.error(
+        id, WireCodes.INTERNAL, "unexpected failure; incident " + incident, null);
+  }
+
+  /** The id of a request that will not be processed, when it can be read; otherwise null. */
+  private static String idOf(String text) {
+    try {
+      return RequestReader.read(text).id();
+    } catch (ProtocolException e) {
+      return e.id();
+    }
+  }
+
+  /** UTF-8 length of a frame, counted only when it could be over the limit. */
+  private int utf8Length(String s) {
+    long max = settings.maxMessageSize();
+    if (s.length() * 3L <= max) {
+      return s.length();
+    }
+    if (s.length() > max) {
+      return s.length();
+    }
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
+}

@@ -1,0 +1,45 @@
+package io.querysub.websocket.protocol;
+
+import jakarta.json.JsonValue;
+import java.util.List;
+
+/**
+ * A client's request, as read off the wire. Paths and versions stay text here: mapping them to the
+ * engine's types (and refusing them with {@code PATH_INVALID} or {@code VERSION_INVALID}) is the
+ * session's job. {@code id} is the request id as canonical JSON text (a string or an integer,
+ * echoed back verbatim in replies), or null where the message has none.
+ */
+public sealed interface Request {
+  String id();
+
+  /** Opens the conversation; must come first. */
+  record Hello(String protocol, String clientId) implements Request {
+    @Override
+    public String id() {
+      return null;
+    }
+  }
+
+  /** Starts a watch named {@code id}; {@code since} is a version text or null. */
+  record Watch(String id, WatchKind kind, String path, WatchMode mode, String since)
+      implements Request {}
+
+  /** Stops the watch named {@code id}. */
+  record Unwatch(String id) implements Request {}
+
+  /** The current value of one path. */
+  record Read(String id, String path) implements Request {}
+
+  /** A transaction: locks and writes, with the same rules as REST {@code POST /tx}. */
+  record Commit(String id, List<Lock> reads, List<Lock> childReads, List<WriteOp> writes)
+      implements Request {}
+
+  /** A lock: the version of {@code path} (or of its key set) the transaction saw. */
+  record Lock(String path, String version) {}
+
+  /** A write: {@code value} is the JSON to store, or null with {@code delete} set. */
+  record WriteOp(String path, JsonValue value, boolean delete) {}
+
+  /** Asks for a {@code pong}; {@code id} is optional. */
+  record Ping(String id) implements Request {}
+}

@@ -1,0 +1,214 @@
+package io.querysub.websocket.protocol;
+
+import jakarta.json.JsonArray;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParsingException;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads one text frame into a {@link Request}, strictly: the frame must be one JSON object with a
+ * known {@code type}, the fields that type takes and no others (a typo must not silently change
+ * what a request means). Every refusal is a {@link ProtocolException} with code {@code BAD_REQUEST}
+ * (or {@code NOT_SUPPORTED}) that carries the request id once it could be read. Stateless and
+ * thread-safe.
+ */
+public final class RequestReader {
+  /** Longest id string accepted. */
+  public static final int MAX_ID_LENGTH = 128;
+
+  // Looked up once: JsonProvider.provider() searches the class path on every call.
+  private static final JsonProvider JSON = JsonProvider.provider();
+
+  private static final Map<String, Set<String>> FIELDS =
+      Map.of(
+          "hello", Set.of("type", "protocol", "clientId"),
+          "watch", Set.of("type", "id", "kind", "path", "mode", "since"),
+          "unwatch", Set.of("type", "id"),
+          "read", Set.of("type", "id", "path"),
+          "commit", Set.of("type", "id", "reads", "childReads", "writes"),
+          "ping", Set.of("type", "id"));
+
+  private RequestReader() {}
+
+  public static Request read(String text) {
+    JsonValue parsed;
+    try (JsonParser p = JSON.createParser(new StringReader(text))) {
+      if (!p.hasNext()) {
+        throw bad("frame is empty", null);
+      }
+      p.next();
+      parsed = p.getValue();
+      if (p.hasNext()) {
+        throw bad("frame holds more than one JSON value", null);
+      }
+    } catch (JsonParsingException e) {
+      throw bad(
+          "frame is not valid JSON (line "
+              + e.getLocation().getLineNumber()
+              + ", column "
+              + e.getLocation().getColumnNumber()
+              + ")",
+          null);
+    } catch (JsonException e) {
+      throw bad("frame is not valid JSON", null);
+    }
+    if (!(parsed instanceof JsonObject o)) {
+      throw bad("a frame must be one JSON object", null);
+    }
+    String id = o.containsKey("id") ? id(o.get("id")) : null;
+    if (!(o.get("type") instanceof JsonString t)) {
+      throw bad("\"type\" must be a string naming the message", id);
+    }
+    String type = t.getString();
+    Set<String> allowed = FIELDS.get(type);
+    if (allowed == null) {
+      throw bad("unknown message type '" + type + "'", id);
+    }
+    for (String key : o.keySet()) {
+      if (!allowed.contains(key)) {
+        throw bad("unknown field '" + key + "' in " + type, id);
+      }
+    }
+    return switch (type) {
+      case "hello" ->
+          new Request.Hello(string(o, "protocol", true, id), string(o, "clientId", false, id));
+      case "watch" -> watch(o, required(id, type));
+      case "unwatch" -> new Request.Unwatch(required(id, type));
+      case "read" -> new Request.Read(required(id, type), string(o, "path", true, id));
+      case "commit" -> commit(o, required(id, type));
+      default -> new Request.Ping(id);
+    };
+  }
+
+  private static Request.Watch watch(JsonObject o, String id) {
+    String kindText = string(o, "kind", true, id);
+    WatchKind kind = WatchKind.of(kindText);
+    if (kind == null) {
+      throw bad("\"kind\" must be path, children or subtree, got '" + kindText + "'", id);
+    }
+    String modeText = string(o, "mode", false, id);
+    WatchMode mode = modeText == null ? WatchMode.LATEST : WatchMode.of(modeText);
+    if (mode == null) {
+      throw bad("\"mode\" must be latest, once or history, got '" + modeText + "'", id);
+    }
+    return new Request.Watch(
+        id, kind, string(o, "path", true, id), mode, string(o, "since", false, id));
+  }
+
+  private static Request.Commit commit(JsonObject o, String id) {
+    List<Request.Lock> reads = new ArrayList<>();
+    for (JsonObject l : objects(o, "reads", id)) {
+      reads.add(lock(l, "reads", id));
+    }
+    List<Request.Lock> childReads = new ArrayList<>();
+    for (JsonObject l : objects(o, "childReads", id)) {
+      childReads.add(lock(l, "childReads", id));
+    }
+    List<Request.WriteOp> writes = new ArrayList<>();
+    for (JsonObject w : objects(o, "writes", id)) {
+      writes.add(write(w, id));
+    }
+    return new Request.Commit(id, reads, childReads, writes);
+  }
+
+  private static Request.Lock lock(JsonObject l, String list, String id) {
+    for (String key : l.keySet()) {
+      if (!key.equals("path") && !key.equals("version")) {
+        throw bad("unknown field '" + key + "' in " + list, id);
+      }
+    }
+    return new Request.Lock(string(l, "path", true, id), string(l, "version", true, id));
+  }
+
+  private static Request.WriteOp write(JsonObject w, String id) {
+    for (String key : w.keySet()) {
+      if (!key.equals("path") && !key.equals("value") && !key.equals("delete")) {
+        throw bad("unknown field '" + key + "' in writes", id);
+      }
+    }
+    String path = string(w, "path", true, id);
+    JsonValue delete = w.get("delete");
+    if (delete != null && delete != JsonValue.TRUE && delete != JsonValue.FALSE) {
+      throw new ProtocolException(
+          WireCodes.BAD_REQUEST, "\"delete\" must be true or false", id, path);
+    }
+    boolean deleting = delete == JsonValue.TRUE;
+    JsonValue value = w.get("value"); // JSON null is a value; a missing field is not
+    if (deleting == (value != null)) {
+      throw new ProtocolException(
+          WireCodes.BAD_REQUEST,
+          "a write has either a value (any JSON, null included) or \"delete\": true",
+          id,
+          path);
+    }
+    return new Request.WriteOp(path, value, deleting);
+  }
+
+  private static List<JsonObject> objects(JsonObject o, String field, String id) {
+    JsonValue v = o.get(field);
+    if (v == null) {
+      return List.of();
+    }
+    if (!(v instanceof JsonArray a)) {
+      throw bad("\"" + field + "\" must be an array", id);
+    }
+    List<JsonObject> out = new ArrayList<>(a.size());
+    for (JsonValue e : a) {
+      if (!(e instanceof JsonObject eo)) {
+        throw bad("every element of \"" + field + "\" must be an object", id);
+      }
+      out.add(eo);
+    }
+    return out;
+  }
+
+  private static String string(JsonObject o, String field, boolean required, String id) {
+    JsonValue v = o.get(field);
+    if (v == null) {
+      if (required) {
+        throw bad("\"" + field + "\" is required", id);
+      }
+      return null;
+    }
+    if (!(v instanceof JsonString s)) {
+      throw bad("\"" + field + "\" must be a string", id);
+    }
+    return s.getString();
+  }
+
+  private static String required(String id, String type) {
+    if (id == null) {
+      throw bad("\"id\" is required in " + type, null);
+    }
+    return id;
+  }
+
+  /** The id as canonical JSON text: a string of 1..128 characters, or an integer. */
+  private static String id(JsonValue v) {
+    if (v instanceof JsonString s) {
+      int n = s.getString().length();
+      if (n == 0 || n > MAX_ID_LENGTH) {
+        throw bad("\"id\" must be 1 to " + MAX_ID_LENGTH + " characters", null);
+      }
+      return s.toString();
+    }
+    if (v instanceof JsonNumber n && n.isIntegral() && n.bigIntegerValue().bitLength() < 64) {
+      return Long.toString(n.longValue());
+    }
+    throw bad("\"id\" must be a string or an integer", null);
+  }
+
+  private static ProtocolException bad(String message, String id) {
+    return new ProtocolException(WireCodes.BAD_REQUEST, message, id, null);
+  }
+}

@@ -1,0 +1,236 @@
+package io.querysub.websocket.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.querysub.config.NodeSettings;
+import io.querysub.config.SettingsReader;
+import io.querysub.core.data.DataService;
+import io.querysub.core.node.NodeEngine;
+import io.querysub.engine.path.Path;
+import io.querysub.engine.store.Value;
+import io.querysub.engine.watch.WatchHub;
+import io.querysub.websocket.SyncSettings;
+import io.querysub.websocket.protocol.WireCodes;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A connection driven frame by frame against a real store, with a socket that records frames. */
+class ConnectionTest {
+  @TempDir java.nio.file.Path dir;
+
+  private DataService data;
+  private WatchHub hub;
+  private OutboundTest.FakeTransport socket;
+  private Connection conn;
+
+  @BeforeEach
+  void open() {
+    Map<String, String> values = new HashMap<>();
+    values.put(SettingsReader.DATA_DIR, dir.resolve("data").toString());
+    values.put(SettingsReader.MAX_REQUEST_SIZE, "4KiB");
+    values.put(SettingsReader.MAX_VALUE_SIZE, "1KiB");
+    NodeSettings node = SettingsReader.read(k -> Optional.ofNullable(values.get(k)));
+    NodeEngine engine = NodeEngine.standalone(node);
+    data = new DataService(engine, node);
+    hub = new WatchHub(engine.store());
+    SyncSettings sync =
+        SyncSettings.read(
+            k ->
+                Optional.ofNullable(
+                    Map.of(
+                            SyncSettings.MAX_WATCHES,
+                            "3",
+                            SyncSettings.MAX_REQUESTS_PER_SECOND,
+                            "50")
+                        .get(k)),
+            node.maxRequestBytes());
+    socket = new OutboundTest.FakeTransport();
+    conn = new Connection("s1", data, () -> hub, sync, socket, Runnable::run);
+  }
+
+  private JsonObject send(String frame) {
+    int before = socket.sent.size();
+    conn.onText(frame);
+    assertThat(socket.sent).as("one answer to " + frame).hasSize(before + 1);
+    return last();
+  }
+
+  private JsonObject last() {
+    return Json.createReader(new StringReader(socket.sent.get(socket.sent.size() - 1)))
+        .readObject();
+  }
+
+  private void hello() {
+    assertThat(
+            send("{\"type\":\"hello\",\"protocol\":\"v1\",\"clientId\":\"t\"}").getString("type"))
+        .isEqualTo("welcome");
+  }
+
+  @Test
+  void helloFirstThenWelcomeWithLimits() {
+    JsonObject e = send("{\"type\":\"ping\",\"id\":1}");
+    assertThat(e.getString("code")).isEqualTo("BAD_REQUEST");
+    assertThat(send("{\"type\":\"hello\",\"protocol\":\"v2\"}").getString("code"))
+        .isEqualTo(WireCodes.NOT_SUPPORTED);
+    JsonObject w = send("{\"type\":\"hello\",\"protocol\":\"v1\",\"clientId\":\"t\"}");
+    assertThat(w.getString("clientId")).isEqualTo("t");
+    assertThat(w.getJsonObject("limits").getInt("maxWatches")).isEqualTo(3);
+    assertThat(send("{\"type\":\"ping\",\"id\":\"p\"}").getString("type")).isEqualTo("pong");
+  }
+
+  @Test
+  void aPathWatchGetsItsSnapshotThenEveryChange() {
+    hello();
+    data.write(Path.parse("/a"), Value.ofJson("1"));
+    JsonObject snap = send("{\"type\":\"watch\",\"id\":1,\"kind\":\"path\",\"path\":\"/a\"}");
+    assertThat(snap.getJsonArray("entries").getJsonObject(0).getInt("value")).isEqualTo(1);
+    String v2 = data.write(Path.parse("/a"), Value.ofJson("2")).toString();
+    JsonObject ch = last();
+    assertThat(ch.getString("type")).isEqualTo("changes");
+    JsonObject b = ch.getJsonArray("batches").getJsonObject(0);
+    assertThat(b.getString("version")).isEqualTo(v2);
+    assertThat(b.getJsonArray("changes").getJsonObject(0).getInt("value")).isEqualTo(2);
+    data.write(Path.parse("/other"), Value.ofJson("3"));
+    assertThat(last()).isEqualTo(ch); // outside the scope: nothing sent
+
+    conn.onText("{\"type\":\"unwatch\",\"id\":1}");
+    assertThat(hub.watchCount()).isZero();
+    data.write(Path.parse("/a"), Value.ofJson("4"));
+    assertThat(last()).isEqualTo(ch);
+    assertThat(send("{\"type\":\"unwatch\",\"id\":1}").getString("code")).isEqualTo("NOT_FOUND");
+  }
+
+  @Test
+  void resumeSendsAPathOnlyWhenNewerThanSince() {
+    hello();
+    String v = data.write(Path.parse("/r"), Value.ofJson("1")).toString();
+    JsonObject same =
+        send(
+            "{\"type\":\"watch\",\"id\":1,\"kind\":\"path\",\"path\":\"/r\",\"since\":\""
+                + v
+                + "\"}");
+    assertThat(same.getBoolean("full")).isFalse();
+    assertThat(same.getJsonArray("entries")).isEmpty();
+    data.write(Path.parse("/r"), Value.ofJson("2"));
+    JsonObject newer =
+        send(
+            "{\"type\":\"watch\",\"id\":2,\"kind\":\"path\",\"path\":\"/r\",\"since\":\""
+                + v
+                + "\"}");
+    assertThat(newer.getJsonArray("entries").getJsonObject(0).getInt("value")).isEqualTo(2);
+  }
+
+  @Test
+  void childrenAndSubtreeWatches() {
+    hello();
+    data.write(Path.parse("/c/x"), Value.ofJson("1"));
+    data.write(Path.parse("/c/y/deep"), Value.ofJson("2"));
+    JsonObject kids = send("{\"type\":\"watch\",\"id\":1,\"kind\":\"children\",\"path\":\"/c\"}");
+    assertThat(kids.getJsonArray("entries")).hasSize(2);
+    JsonObject tree = send("{\"type\":\"watch\",\"id\":2,\"kind\":\"subtree\",\"path\":\"/c\"}");
+    assertThat(tree.getJsonArray("entries")).hasSize(2);
+    int before = socket.sent.size();
+    data.write(Path.parse("/c/z/deep"), Value.ofJson("3"));
+    List<String> frames = socket.sent.subList(before, socket.sent.size());
+    assertThat(frames).hasSize(2);
+    assertThat(String.join("\n", frames)).contains("\"op\":\"keyAdded\",\"path\":\"/c/z\"");
+    assertThat(String.join("\n", frames)).contains("\"path\":\"/c/z/deep\",\"value\":3");
+  }
+
+  @Test
+  void commitsAreJudgedLikeRestTransactions() {
+    hello();
+    String v1 = data.write(Path.parse("/t/a"), Value.ofJson("1")).toString();
+    JsonObject ok =
+        send(
+            "{\"type\":\"commit\",\"id\":1,\"reads\":[{\"path\":\"/t/a\",\"version\":\""
+                + v1
+                + "\"}],\"writes\":[{\"path\":\"/t/a\",\"value\":2}]}");
+    assertThat(ok.getString("status")).isEqualTo("valid");
+    JsonObject stale =
+        send(
+            "{\"type\":\"commit\",\"id\":2,\"reads\":[{\"path\":\"/t/a\",\"version\":\""
+                + v1
+                + "\"}],\"writes\":[{\"path\":\"/t/b\",\"value\":2}]}");
+    assertThat(stale.getString("status")).isEqualTo("rejected");
+    assertThat(stale.getJsonObject("conflict").getString("path")).isEqualTo("/t/a");
+    assertThat(stale.getJsonObject("conflict").getString("version"))
+        .isEqualTo(ok.getString("version"));
+    assertThat(data.read(Path.parse("/t/b")).exists()).isFalse();
+  }
+
+  @Test
+  void everyBadInputIsAnErrorWithItsCodeAndTheConnectionStaysUsable() {
+    hello();
+    assertThat(send("{oops").getString("code")).isEqualTo("BAD_REQUEST");
+    assertThat(send("{\"type\":\"nope\",\"id\":5}").getInt("id")).isEqualTo(5);
+    assertThat(send("{\"type\":\"read\",\"id\":1,\"path\":\"/a/../b\"}").getString("code"))
+        .isEqualTo("PATH_INVALID");
+    assertThat(send("{\"type\":\"read\",\"id\":1,\"path\":\"/.sys/x\"}").getString("code"))
+        .isEqualTo("PATH_INVALID");
+    assertThat(
+            send("{\"type\":\"watch\",\"id\":1,\"kind\":\"path\",\"path\":\"/a\",\"since\":\"x\"}")
+                .getString("code"))
+        .isEqualTo("VERSION_INVALID");
+    assertThat(
+            send("{\"type\":\"watch\",\"id\":1,\"kind\":\"path\",\"path\":\"/a\",\"mode\":\"history\"}")
+                .getString("code"))
+        .isEqualTo(WireCodes.NOT_SUPPORTED);
+    String big = "\"" + "x".repeat(2000) + "\"";
+    assertThat(
+            send("{\"type\":\"commit\",\"id\":1,\"writes\":[{\"path\":\"/a\",\"value\":"
+                    + big
+                    + "}]}")
+                .getString("code"))
+        .isEqualTo("VALUE_TOO_LARGE");
+    for (int i = 1; i <= 3; i++) {
+      send("{\"type\":\"watch\",\"id\":" + i + ",\"kind\":\"path\",\"path\":\"/w" + i + "\"}");
+    }
+    assertThat(
+            send("{\"type\":\"watch\",\"id\":1,\"kind\":\"path\",\"path\":\"/w\"}")
+                .getString("code"))
+        .isEqualTo("BAD_REQUEST");
+    assertThat(
+            send("{\"type\":\"watch\",\"id\":9,\"kind\":\"path\",\"path\":\"/w\"}")
+                .getString("code"))
+        .isEqualTo("LIMIT_EXCEEDED");
+    assertThat(send("{\"type\":\"ping\",\"id\":2}").getString("type")).isEqualTo("pong");
+  }
+
+  @Test
+  void aFloodIsRefusedAndAnOversizeFrameCloses() {
+    hello();
+    int refused = 0;
+    for (int i = 0; i < 200; i++) {
+      JsonObject o = send("{\"type\":\"ping\",\"id\":" + i + "}");
+      if (o.getString("type").equals("error")) {
+        assertThat(o.getString("code")).isEqualTo("LIMIT_EXCEEDED");
+        assertThat(o.getInt("id")).isEqualTo(i);
+        refused++;
+      }
+    }
+    assertThat(refused).isGreaterThan(100);
+    conn.onText("\"" + "y".repeat(5000) + "\"");
+    assertThat(socket.closedWith).isEqualTo(1009);
+  }
+
+  @Test
+  void closingLeavesNoWatch() {
+    hello();
+    send("{\"type\":\"watch\",\"id\":1,\"kind\":\"path\",\"path\":\"/a\"}");
+    send("{\"type\":\"watch\",\"id\":2,\"kind\":\"children\",\"path\":\"/\"}");
+    send("{\"type\":\"watch\",\"id\":3,\"kind\":\"subtree\",\"path\":\"/a\",\"mode\":\"once\"}");
+    assertThat(hub.watchCount()).isEqualTo(2);
+    conn.close();
+    assertThat(hub.watchCount()).isZero();
+    assertThat(conn.watchCount()).isZero();
+  }
+}
