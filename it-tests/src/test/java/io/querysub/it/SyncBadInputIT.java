@@ -70,7 +70,7 @@ class SyncBadInputIT {
       refused(
           c,
           f,
-          "{\"type\":\"watch\",\"id\":6,\"kind\":\"path\",\"path\":\"/a\",\"mode\":\"history\"}",
+          "{\"type\":\"watch\",\"id\":6,\"kind\":\"subtree\",\"path\":\"/a\",\"mode\":\"history\"}",
           "NOT_SUPPORTED");
       refused(
           c,

@@ -77,6 +77,25 @@ class SyncWatchIT {
   }
 
   @Test
+  void aHistoryWatchGetsEveryWriteAboveSinceThenEachNewOne() {
+    Api api = new Api(base);
+    String v1 = api.put("/w9/h", "1").version();
+    String v2 = api.put("/w9/h", "2").version();
+    String v3 = api.delete("/w9/h").version();
+    try (SyncClient c = Sync.connect(base, "it-history")) {
+      Sync.Recorder r = new Sync.Recorder();
+      c.watch(WatchKind.PATH, "/w9/h", WatchMode.HISTORY, v1, r);
+      await().atMost(WAIT).until(() -> r.snapshots.size() == 1);
+      List<Entry> writes = r.snapshots.get(0).entries();
+      assertThat(writes).extracting(Entry::version).containsExactly(v2, v3);
+      assertThat(writes.get(1).exists()).as("the delete").isFalse();
+      String v4 = api.put("/w9/h", "4").version();
+      await().atMost(WAIT).until(() -> r.batches.size() == 1);
+      assertThat(r.batches.get(0).version()).isEqualTo(v4);
+    }
+  }
+
+  @Test
   void aChildrenWatchSeesKeysComeAndGoAndValuesChange() {
     Api api = new Api(base);
     api.put("/w2/room/alice", "1");

@@ -7,6 +7,7 @@ import io.querysub.engine.error.QuerysubException;
 import io.querysub.engine.path.Path;
 import io.querysub.engine.store.ChildrenPage;
 import io.querysub.engine.store.CommitResult;
+import io.querysub.engine.store.History;
 import io.querysub.engine.store.ReadLock;
 import io.querysub.engine.store.ReadResult;
 import io.querysub.engine.store.Value;
@@ -35,6 +36,11 @@ public class DataService {
   public DataService(NodeEngine engine, NodeSettings settings) {
     this.engine = engine;
     this.settings = settings;
+  }
+
+  /** The valid writes of a client path above {@code since}, and whether any were trimmed. */
+  public History history(Path path, Version since) {
+    return engine.store().history(clientPath(path), since);
   }
 
   /** The current value of a client path and the version to lock on. */

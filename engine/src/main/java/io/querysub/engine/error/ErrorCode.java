@@ -21,6 +21,8 @@ public enum ErrorCode {
   BAD_REQUEST,
   /** A count limit was exceeded (a subtree larger than a watch may hold, too many watches). */
   LIMIT_EXCEEDED,
+  /** Writes asked for are no longer kept (older than the golden horizon and the retention). */
+  HISTORY_INCOMPLETE,
   /** Nothing is stored at the path. */
   NOT_FOUND,
   /** A read lock of the transaction was broken by another write. */

@@ -15,6 +15,7 @@ public final class ErrorStatus {
       case PATH_INVALID, VERSION_INVALID, VALUE_INVALID, BAD_REQUEST, LIMIT_EXCEEDED -> 400;
       case PERMISSION_DENIED -> 403;
       case NOT_FOUND -> 404;
+      case HISTORY_INCOMPLETE -> 410;
       case CONFLICT, TOO_OLD -> 409;
       case VALUE_TOO_LARGE, REQUEST_TOO_LARGE -> 413;
       case METHOD_NOT_ALLOWED -> 405;

@@ -6,6 +6,7 @@ import io.querysub.engine.error.QuerysubException;
 import io.querysub.engine.path.Path;
 import io.querysub.engine.store.ChildrenPage;
 import io.querysub.engine.store.CommitResult;
+import io.querysub.engine.store.History;
 import io.querysub.engine.store.ReadLock;
 import io.querysub.engine.store.ReadResult;
 import io.querysub.engine.store.Subtree;
@@ -198,9 +199,12 @@ public final class Connection {
 
   private void watch(Request.Watch w) {
     String id = w.id();
-    if (w.mode() == WatchMode.HISTORY) {
+    if (w.mode() == WatchMode.HISTORY && w.kind() != WatchKind.PATH) {
       throw new ProtocolException(
-          WireCodes.NOT_SUPPORTED, "history mode is not supported yet", id, w.path());
+          WireCodes.NOT_SUPPORTED,
+          "history mode is for path watches; children and subtree watches resume with since",
+          id,
+          w.path());
     }
     if (watches.containsKey(id)) {
       throw new ProtocolException(
@@ -227,7 +231,10 @@ public final class Connection {
           WatchHub.Started<ReadResult> s = h.watchPath(path, sink);
           active.started(s.watch());
           ReadResult r = s.snapshot();
-          frame = FrameWriter.pathSnapshot(id, r, since == null || r.version().isAfter(since));
+          frame =
+              w.mode() == WatchMode.HISTORY
+                  ? historyFrame(id, path, since, r.version())
+                  : FrameWriter.pathSnapshot(id, r, since == null || r.version().isAfter(since));
         }
         case CHILDREN -> {
           WatchHub.Started<ChildrenPage> s = h.watchChildren(path, settings.maxWatchKeys(), sink);
@@ -255,6 +262,30 @@ public final class Connection {
       // The slot is always filled: an empty one would hold back every frame behind it.
       out.fill(slot, frame != null ? frame : failure(id, new IllegalStateException("no frame")));
     }
+  }
+
+  /**
+   * The writes above {@code since} that the watch's snapshot version covers; later ones reach the
+   * watch through the feed, so each write is sent once.
+   */
+  private String historyFrame(String id, Path path, Version since, Version upTo) {
+    History h = data.history(path, since == null ? Version.ZERO : since);
+    if (!h.complete()) {
+      throw new QuerysubException(
+          ErrorCode.HISTORY_INCOMPLETE,
+          "writes above "
+              + (since == null ? "0" : since)
+              + " are no longer kept (older than the golden horizon and the history retention);"
+              + " read the current value instead",
+          path.toString());
+    }
+    List<History.Entry> covered = new ArrayList<>(h.entries().size());
+    for (History.Entry e : h.entries()) {
+      if (e.version().compareTo(upTo) <= 0) {
+        covered.add(e);
+      }
+    }
+    return FrameWriter.historySnapshot(id, path, upTo, covered);
   }
 
   private void keep(ActiveWatch w) {

@@ -4,6 +4,7 @@ import io.querysub.engine.path.Path;
 import io.querysub.engine.store.ChildrenPage;
 import io.querysub.engine.store.CommitResult;
 import io.querysub.engine.store.Conflict;
+import io.querysub.engine.store.History;
 import io.querysub.engine.store.ReadResult;
 import io.querysub.engine.store.Subtree;
 import io.querysub.engine.store.Value;
@@ -64,6 +65,30 @@ public final class FrameWriter {
     w.snapshotHead(id, WatchKind.PATH, r.path(), r.version(), include);
     if (include) {
       w.entry(r.path(), r.value(), r.version());
+    }
+    return w.raw("]}").toString();
+  }
+
+  /**
+   * {@code snapshot} of a path watch in {@code history} mode: every valid write above the watch's
+   * {@code since} up to the snapshot's version, oldest first (a delete is an entry without {@code
+   * value}); later writes follow as {@code changes}.
+   */
+  public static String historySnapshot(
+      String id, Path path, Version version, List<History.Entry> entries) {
+    int hint = 160;
+    for (History.Entry e : entries) {
+      hint += e.value().size() + 96;
+    }
+    FrameWriter w = new FrameWriter(hint);
+    w.snapshotHead(id, WatchKind.PATH, path, version, false);
+    boolean first = true;
+    for (History.Entry e : entries) {
+      if (!first) {
+        w.raw(",");
+      }
+      first = false;
+      w.entry(path, e.value(), e.version());
     }
     return w.raw("]}").toString();
   }

@@ -109,6 +109,32 @@ class ConnectionTest {
   }
 
   @Test
+  void historyModeSendsEveryWriteAboveSinceThenEachNewOne() {
+    hello();
+    String v1 = data.write(Path.parse("/h"), Value.ofJson("1")).toString();
+    String v2 = data.write(Path.parse("/h"), Value.ofJson("2")).toString();
+    data.write(Path.parse("/h"), Value.ABSENT);
+    JsonObject snap =
+        send(
+            "{\"type\":\"watch\",\"id\":1,\"kind\":\"path\",\"path\":\"/h\",\"mode\":\"history\",\"since\":\""
+                + v1
+                + "\"}");
+    var entries = snap.getJsonArray("entries");
+    assertThat(entries).hasSize(2);
+    assertThat(entries.getJsonObject(0).getString("version")).isEqualTo(v2);
+    assertThat(entries.getJsonObject(0).getInt("value")).isEqualTo(2);
+    assertThat(entries.getJsonObject(1).containsKey("value")).as("the delete").isFalse();
+    String v4 = data.write(Path.parse("/h"), Value.ofJson("4")).toString();
+    JsonObject ch = last();
+    assertThat(ch.getString("type")).isEqualTo("changes");
+    assertThat(ch.getJsonArray("batches").getJsonObject(0).getString("version")).isEqualTo(v4);
+    JsonObject all =
+        send(
+            "{\"type\":\"watch\",\"id\":2,\"kind\":\"path\",\"path\":\"/h\",\"mode\":\"history\"}");
+    assertThat(all.getJsonArray("entries")).hasSize(4);
+  }
+
+  @Test
   void resumeSendsAPathOnlyWhenNewerThanSince() {
     hello();
     String v = data.write(Path.parse("/r"), Value.ofJson("1")).toString();
@@ -181,7 +207,7 @@ class ConnectionTest {
                 .getString("code"))
         .isEqualTo("VERSION_INVALID");
     assertThat(
-            send("{\"type\":\"watch\",\"id\":1,\"kind\":\"path\",\"path\":\"/a\",\"mode\":\"history\"}")
+            send("{\"type\":\"watch\",\"id\":1,\"kind\":\"children\",\"path\":\"/a\",\"mode\":\"history\"}")
                 .getString("code"))
         .isEqualTo(WireCodes.NOT_SUPPORTED);
     String big = "\"" + "x".repeat(2000) + "\"";
