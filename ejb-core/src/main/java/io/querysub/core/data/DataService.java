@@ -136,7 +136,11 @@ public class DataService {
     }
   }
 
-  private static Path clientPath(Path path) {
+  /**
+   * {@code path} when a client may name it; refuses system paths ({@code PATH_INVALID}). Every
+   * entry point (REST, sync) checks client paths with this.
+   */
+  public static Path clientPath(Path path) {
     if (path.isSystem()) {
       throw new QuerysubException(
           ErrorCode.PATH_INVALID,

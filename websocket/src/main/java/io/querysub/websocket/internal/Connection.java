@@ -331,14 +331,7 @@ public final class Connection {
 
   /** A client path: children and subtree watches may name the root; system paths are refused. */
   private static Path clientPath(String text, boolean rootAllowed) {
-    Path p = rootAllowed ? Path.parseAllowingRoot(text) : Path.parse(text);
-    if (p.isSystem()) {
-      throw new QuerysubException(
-          ErrorCode.PATH_INVALID,
-          "paths whose first segment starts with '.' are reserved for the system",
-          p.toString());
-    }
-    return p;
+    return DataService.clientPath(rootAllowed ? Path.parseAllowingRoot(text) : Path.parse(text));
   }
 
   private String failure(String id, RuntimeException e) {
