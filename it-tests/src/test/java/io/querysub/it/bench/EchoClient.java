@@ -1,8 +1,8 @@
 package io.querysub.it.bench;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.spi.JsonProvider;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.ContainerProvider;
 import jakarta.websocket.Endpoint;
@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
  * lock. The echo keeps order, so answers match requests first in, first out.
  */
 final class EchoClient implements AutoCloseable {
+  private static final JsonProvider JSON = JsonProvider.provider(); // as SyncClient does
   private static WebSocketContainer container;
 
   // Sends hold the client's lock (one frame at a time, queued in send order); the receiving thread
@@ -63,13 +64,13 @@ final class EchoClient implements AutoCloseable {
     CompletableFuture<JsonObject> f = new CompletableFuture<>();
     synchronized (this) {
       String text =
-          Json.createObjectBuilder()
-              .add("reads", Json.createArrayBuilder())
-              .add("childReads", Json.createArrayBuilder())
+          JSON.createObjectBuilder()
+              .add("reads", JSON.createArrayBuilder())
+              .add("childReads", JSON.createArrayBuilder())
               .add(
                   "writes",
-                  Json.createArrayBuilder()
-                      .add(Json.createObjectBuilder().add("path", path).add("value", value)))
+                  JSON.createArrayBuilder()
+                      .add(JSON.createObjectBuilder().add("path", path).add("value", value)))
               .add("type", "commit")
               .add("id", ++ids)
               .build()
@@ -88,7 +89,7 @@ final class EchoClient implements AutoCloseable {
 
   private void received(String text) {
     JsonObject o;
-    try (JsonReader r = Json.createReader(new StringReader(text))) {
+    try (JsonReader r = JSON.createReader(new StringReader(text))) {
       o = r.readObject();
     }
     CompletableFuture<JsonObject> f;

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,8 @@ final class PayaraNode implements AutoCloseable {
   }
 
   /**
-   * Starts the node and waits (at most {@code startupSeconds}) until {@code /health/ready} is UP.
+   * Starts the node and waits (at most {@code startupSeconds}) until {@code /health/ready} is UP
+   * with the node's own check in it.
    *
    * @param jvmOptions options for the Payara JVM (heap, JFR, querysub settings)
    */
@@ -91,6 +93,11 @@ final class PayaraNode implements AutoCloseable {
     }
   }
 
+  /** CPU time the node's process has used so far, in nanoseconds (0 if the OS does not say). */
+  long cpuNanos() {
+    return process.info().totalCpuDuration().map(d -> d.toNanos()).orElse(0L);
+  }
+
   URI ws(String path) {
     return URI.create("ws://127.0.0.1:" + port + path);
   }
@@ -103,7 +110,10 @@ final class PayaraNode implements AutoCloseable {
       c.setConnectTimeout(1000);
       c.setReadTimeout(2000);
       try {
-        return c.getResponseCode() == 200;
+        // Payara answers UP before the WAR's own check is deployed: wait for that check.
+        return c.getResponseCode() == 200
+            && new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .contains("querysub-engine");
       } finally {
         c.disconnect();
       }

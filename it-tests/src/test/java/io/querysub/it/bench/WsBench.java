@@ -73,6 +73,19 @@ public final class WsBench {
   }
 
   private void run(Set<String> only) throws Exception {
+    // The endpoints register a little after the health check is UP: wait until both answer.
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (true) {
+      try (SyncClient probe = SyncClient.connect(node.ws("/sync"), "probe", TIMEOUT)) {
+        break;
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
+    }
+    connectEcho().close();
     boolean all = only.equals(Set.of(""));
     System.out.printf(
         "settings: warm-up %.0f s, measured %.0f s per run; %d connections one-in-flight;"
@@ -128,6 +141,7 @@ public final class WsBench {
       for (int i = 0; i < conns; i++) {
         clients.add(SyncClient.connect(node.ws("/sync"), "bench-" + i, TIMEOUT));
       }
+      Cpu cpu = new Cpu();
       Load.Result r =
           Load.run(
               conns,
@@ -141,7 +155,7 @@ public final class WsBench {
                 }
                 return clients.get(c).commit(tx).thenApply(CommitResult::valid);
               });
-      System.out.println(name + ": " + r.line());
+      System.out.println(name + ": " + r.line() + "; " + cpu.line());
       return r;
     } finally {
       clients.forEach(SyncClient::close);
@@ -154,6 +168,7 @@ public final class WsBench {
       for (int i = 0; i < conns; i++) {
         clients.add(connectEcho());
       }
+      Cpu cpu = new Cpu();
       Load.Result r =
           Load.run(
               conns,
@@ -161,7 +176,7 @@ public final class WsBench {
               warmup,
               measure,
               (c, seq) -> clients.get(c).send("/load/c" + c + "/k0", seq));
-      System.out.println(name + ": " + r.line());
+      System.out.println(name + ": " + r.line() + "; " + cpu.line());
       return r;
     } finally {
       for (EchoClient c : clients) {
@@ -182,6 +197,26 @@ public final class WsBench {
         }
         Thread.sleep(500);
       }
+    }
+  }
+
+  /** CPU used by the node and by this JVM since it was made, as cores busy on average. */
+  private final class Cpu {
+    private final long wall = System.nanoTime();
+    private final long nodeCpu = node.cpuNanos();
+    private final long ownCpu = ownCpu();
+
+    String line() {
+      double w = System.nanoTime() - wall;
+      return String.format(
+          "cores busy: node %.2f, harness %.2f",
+          (node.cpuNanos() - nodeCpu) / w, (ownCpu() - ownCpu) / w);
+    }
+
+    private static long ownCpu() {
+      return ((com.sun.management.OperatingSystemMXBean)
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+          .getProcessCpuTime();
     }
   }
 
