@@ -3,12 +3,12 @@ package io.querysub.websocket.client;
 import io.querysub.websocket.protocol.WatchKind;
 import io.querysub.websocket.protocol.WatchMode;
 import io.querysub.websocket.protocol.WireCodes;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.ContainerProvider;
@@ -65,10 +65,14 @@ public final class SyncClient implements AutoCloseable {
     @Override
     public void close() {
       if (watches.remove(id) != null && session.isOpen()) {
-        send(Json.createObjectBuilder().add("type", "unwatch").add("id", Long.parseLong(id)));
+        send(JSON.createObjectBuilder().add("type", "unwatch").add("id", Long.parseLong(id)));
       }
     }
   }
+
+  // Looked up once: JsonProvider.provider() (behind every Json.create...) searches the class
+  // path on every call, which cost more than the rest of a round trip.
+  static final JsonProvider JSON = JsonProvider.provider();
 
   private final AtomicLong ids = new AtomicLong();
   private final Map<String, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
@@ -116,7 +120,7 @@ public final class SyncClient implements AutoCloseable {
       throw new SyncException("cannot connect to " + uri + ": " + e.getMessage(), e);
     }
     JsonObjectBuilder hello =
-        Json.createObjectBuilder().add("type", "hello").add("protocol", WireCodes.PROTOCOL);
+        JSON.createObjectBuilder().add("type", "hello").add("protocol", WireCodes.PROTOCOL);
     if (clientId != null) {
       hello.add("clientId", clientId);
     }
@@ -157,7 +161,7 @@ public final class SyncClient implements AutoCloseable {
     ClientWatch w = new ClientWatch(id, listener, mode == WatchMode.ONCE);
     watches.put(id, w);
     JsonObjectBuilder b =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("type", "watch")
             .add("id", Long.parseLong(id))
             .add("kind", kind.wire())
@@ -172,7 +176,7 @@ public final class SyncClient implements AutoCloseable {
 
   /** The current value of {@code path}. */
   public CompletableFuture<Entry> read(String path) {
-    return request(Json.createObjectBuilder().add("type", "read").add("path", path))
+    return request(JSON.createObjectBuilder().add("type", "read").add("path", path))
         .thenApply(s -> snapshot(s).entries().get(0));
   }
 
@@ -183,7 +187,7 @@ public final class SyncClient implements AutoCloseable {
 
   /** Round trip to the server. */
   public CompletableFuture<Void> ping() {
-    return request(Json.createObjectBuilder().add("type", "ping")).thenApply(o -> null);
+    return request(JSON.createObjectBuilder().add("type", "ping")).thenApply(o -> null);
   }
 
   /** Sends a frame as it is (for tests of bad input). */
@@ -263,7 +267,7 @@ public final class SyncClient implements AutoCloseable {
   private void handle(String text) {
     frameListener.accept(text);
     JsonObject o;
-    try (JsonReader r = Json.createReader(new StringReader(text))) {
+    try (JsonReader r = JSON.createReader(new StringReader(text))) {
       o = r.readObject();
     }
     String type = o.getString("type", "");

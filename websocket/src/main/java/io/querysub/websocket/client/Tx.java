@@ -1,6 +1,5 @@
 package io.querysub.websocket.client;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -11,9 +10,9 @@ import jakarta.json.JsonValue;
  * SyncClient#commit}.
  */
 public final class Tx {
-  private final JsonArrayBuilder reads = Json.createArrayBuilder();
-  private final JsonArrayBuilder childReads = Json.createArrayBuilder();
-  private final JsonArrayBuilder writes = Json.createArrayBuilder();
+  private final JsonArrayBuilder reads = SyncClient.JSON.createArrayBuilder();
+  private final JsonArrayBuilder childReads = SyncClient.JSON.createArrayBuilder();
+  private final JsonArrayBuilder writes = SyncClient.JSON.createArrayBuilder();
 
   public static Tx create() {
     return new Tx();
@@ -21,35 +20,36 @@ public final class Tx {
 
   /** The transaction saw {@code path} at {@code version} ({@code "0"}: saw nothing). */
   public Tx read(String path, String version) {
-    reads.add(Json.createObjectBuilder().add("path", path).add("version", version));
+    reads.add(SyncClient.JSON.createObjectBuilder().add("path", path).add("version", version));
     return this;
   }
 
   /** The transaction listed the child keys of {@code path} as of {@code version}. */
   public Tx childRead(String path, String version) {
-    childReads.add(Json.createObjectBuilder().add("path", path).add("version", version));
+    childReads.add(SyncClient.JSON.createObjectBuilder().add("path", path).add("version", version));
     return this;
   }
 
   /** Stores {@code value} (any JSON, {@link JsonValue#NULL} included) at {@code path}. */
   public Tx set(String path, JsonValue value) {
-    writes.add(Json.createObjectBuilder().add("path", path).add("value", value));
+    writes.add(SyncClient.JSON.createObjectBuilder().add("path", path).add("value", value));
     return this;
   }
 
   /** Stores the JSON number {@code n} at {@code path}. */
   public Tx set(String path, long n) {
-    return set(path, Json.createValue(n));
+    return set(path, SyncClient.JSON.createValue(n));
   }
 
   /** Deletes {@code path}. */
   public Tx delete(String path) {
-    writes.add(Json.createObjectBuilder().add("path", path).add("delete", true));
+    writes.add(SyncClient.JSON.createObjectBuilder().add("path", path).add("delete", true));
     return this;
   }
 
   JsonObjectBuilder toJson() {
-    return Json.createObjectBuilder()
+    return SyncClient.JSON
+        .createObjectBuilder()
         .add("reads", reads)
         .add("childReads", childReads)
         .add("writes", writes);

@@ -1,0 +1,97 @@
+package io.querysub.it.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A closed loop: {@code connections} senders, each keeping at most {@code window} requests in
+ * flight, for a warm-up and then a measured interval. Requests answered inside the measured
+ * interval count for the rate; those also sent inside it give the latencies. Bounded in time (the
+ * intervals plus at most 10 s to drain) and in kept samples.
+ */
+final class Load {
+  /** One request on connection {@code conn}; {@code seq} counts that connection's requests. */
+  interface Op {
+    CompletableFuture<?> call(int conn, long seq);
+  }
+
+  /** What a run measured: answers per second in the measured interval and sorted latencies. */
+  record Result(double perSecond, long[] latencies, long errors) {
+    String line() {
+      return String.format(
+          "%,.0f/s; %s; errors %d", perSecond, Latencies.summary(latencies), errors);
+    }
+  }
+
+  private Load() {}
+
+  static Result run(int connections, int window, double warmupSec, double measureSec, Op op)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    long from = start + (long) (warmupSec * 1e9);
+    long to = from + (long) (measureSec * 1e9);
+    AtomicLong answered = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    List<Latencies> parts = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    List<Semaphore> windows = new ArrayList<>();
+    for (int c = 0; c < connections; c++) {
+      Latencies lat = new Latencies(2_000_000 / connections + 1000);
+      Semaphore w = new Semaphore(window);
+      parts.add(lat);
+      windows.add(w);
+      int conn = c;
+      Thread t =
+          new Thread(
+              () -> {
+                long seq = 0;
+                while (System.nanoTime() < to) {
+                  try {
+                    if (!w.tryAcquire(5, TimeUnit.SECONDS)) {
+                      errors.incrementAndGet(); // an answer did not come: stop this sender
+                      return;
+                    }
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  long t0 = System.nanoTime();
+                  CompletableFuture<?> f;
+                  try {
+                    f = op.call(conn, seq++);
+                  } catch (RuntimeException e) {
+                    errors.incrementAndGet();
+                    w.release();
+                    continue;
+                  }
+                  f.whenComplete(
+                      (r, e) -> {
+                        long t1 = System.nanoTime();
+                        if (e != null || Boolean.FALSE.equals(r)) {
+                          errors.incrementAndGet();
+                        } else if (t1 >= from && t1 < to) {
+                          answered.incrementAndGet();
+                          if (t0 >= from) {
+                            lat.add(t1 - t0);
+                          }
+                        }
+                        w.release();
+                      });
+                }
+              },
+              "load-" + c);
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) {
+      t.join(TimeUnit.NANOSECONDS.toMillis(to - System.nanoTime()) + 15_000);
+    }
+    for (int c = 0; c < connections; c++) { // drain, so the next run starts from quiet
+      windows.get(c).tryAcquire(window, 10, TimeUnit.SECONDS);
+    }
+    return new Result(answered.get() / measureSec, Latencies.merged(parts), errors.get());
+  }
+}

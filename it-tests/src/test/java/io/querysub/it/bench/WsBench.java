@@ -1,0 +1,234 @@
+package io.querysub.it.bench;
+
+import io.querysub.websocket.client.CommitResult;
+import io.querysub.websocket.client.SyncClient;
+import io.querysub.websocket.client.Tx;
+import java.io.File;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The WebSocket benchmark (issue 3, "Benchmark (not in CI)"): starts one Payara Micro node with the
+ * node's WAR and a bare echo WAR on 127.0.0.1, measures commits, echoes, notifications and fan-out
+ * with the Java client, prints figures and stops the node. Settings are system properties:
+ *
+ * <ul>
+ *   <li>{@code bench.payaraJar}, {@code bench.war}, {@code bench.dir}: set by the {@code bench}
+ *       profile of {@code it-tests};
+ *   <li>{@code bench.port} (default: a free port), {@code bench.warmup} and {@code bench.measure}
+ *       (seconds per throughput run: 5 and 10), {@code bench.connections} (50), {@code
+ *       bench.pipeConnections} (8) and {@code bench.window} (32 in flight per connection), {@code
+ *       bench.fanout} (1000 watchers), {@code bench.iterations} (3000 notification and cached-read
+ *       rounds), {@code bench.only} (comma-separated phases: commit1, commit50, echo, pipe, notify,
+ *       cached, fanout);
+ *   <li>{@code bench.nodeXmx} (1g), {@code bench.jfr} (true: record the node with JFR, profile
+ *       settings, into {@code payara.jfr} in the work directory).
+ * </ul>
+ */
+public final class WsBench {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final PayaraNode node;
+  private final double warmup = Double.parseDouble(System.getProperty("bench.warmup", "5"));
+  private final double measure = Double.parseDouble(System.getProperty("bench.measure", "10"));
+  private final int connections = Integer.getInteger("bench.connections", 50);
+  private final int pipeConnections = Integer.getInteger("bench.pipeConnections", 8);
+  private final int window = Integer.getInteger("bench.window", 32);
+
+  private WsBench(PayaraNode node) {
+    this.node = node;
+  }
+
+  public static void main(String[] args) throws Exception {
+    File dir = new File(required("bench.dir"));
+    List<String> nodeOptions = new ArrayList<>();
+    nodeOptions.add("-Xmx" + System.getProperty("bench.nodeXmx", "1g"));
+    if (Boolean.getBoolean("bench.jfr")) {
+      nodeOptions.add(
+          "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+              + new File(dir, "payara.jfr").getAbsolutePath());
+    }
+    int port = Integer.getInteger("bench.port", 0);
+    Set<String> only = Set.of(System.getProperty("bench.only", "").split(","));
+    System.out.printf(
+        "harness: %d cores seen by this JVM (shared with the node), Java %s, client container"
+            + " shared=%s%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"),
+        System.getProperty("org.glassfish.tyrus.client.sharedContainer"));
+    try (PayaraNode node =
+        PayaraNode.start(
+            new File(required("bench.payaraJar")),
+            new File(required("bench.war")),
+            dir,
+            port == 0 ? PayaraNode.freePort() : port,
+            nodeOptions,
+            300)) {
+      System.out.println("node ready on 127.0.0.1:" + node.port + " (log: " + node.log + ")");
+      new WsBench(node).run(only);
+    }
+  }
+
+  private void run(Set<String> only) throws Exception {
+    // The endpoints register a little after the health check is UP: wait until both answer.
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (true) {
+      try (SyncClient probe = SyncClient.connect(node.ws("/sync"), "probe", TIMEOUT)) {
+        break;
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
+    }
+    connectEcho().close();
+    boolean all = only.equals(Set.of(""));
+    System.out.printf(
+        "settings: warm-up %.0f s, measured %.0f s per run; %d connections one-in-flight;"
+            + " pipelined %d connections x %d in flight%n",
+        warmup, measure, connections, pipeConnections, window);
+    Load.Result c1 = null;
+    if (all || only.contains("commit1")) {
+      c1 = commits("(1) commit, 1 connection, sequential", 1, 1, 1);
+    }
+    Load.Result c50 = null;
+    if (all || only.contains("commit50")) {
+      c50 =
+          commits("(1) commit, " + connections + " connections, one in flight", connections, 1, 1);
+    }
+    Load.Result e50 = null;
+    Load.Result ePipe = null;
+    if (all || only.contains("echo")) {
+      e50 = echoes("(2) echo, " + connections + " connections, one in flight", connections, 1);
+      ePipe = echoes("(2) echo, pipelined", pipeConnections, window);
+    }
+    Load.Result cPipe = null;
+    if (all || only.contains("pipe")) {
+      cPipe = commits("(3) commit, pipelined", pipeConnections, window, 1);
+      Load.Result multi =
+          commits("(3) commit of 10 writes, pipelined", pipeConnections, window, 10);
+      System.out.printf("    = %,.0f writes/s%n", multi.perSecond() * 10);
+    }
+    if (c50 != null && e50 != null) {
+      System.out.printf(
+          "    commits/s with %d connections = %.1f%% of echo (budget >= 80%%)%n",
+          connections, 100 * c50.perSecond() / e50.perSecond());
+    }
+    if (cPipe != null && ePipe != null) {
+      System.out.printf(
+          "    pipelined commits/s = %.1f%% of pipelined echo; budget >= 20,000/s%n",
+          100 * cPipe.perSecond() / ePipe.perSecond());
+    }
+    Watchers w = new Watchers(node, Integer.getInteger("bench.iterations", 3000), TIMEOUT);
+    if (all || only.contains("notify")) {
+      w.notification();
+    }
+    if (all || only.contains("cached")) {
+      w.cachedReads(c1);
+    }
+    if (all || only.contains("fanout")) {
+      w.fanOut(Integer.getInteger("bench.fanout", 1000), 20);
+    }
+  }
+
+  private Load.Result commits(String name, int conns, int inFlight, int writes) throws Exception {
+    List<SyncClient> clients = new ArrayList<>();
+    try {
+      for (int i = 0; i < conns; i++) {
+        clients.add(SyncClient.connect(node.ws("/sync"), "bench-" + i, TIMEOUT));
+      }
+      Cpu cpu = new Cpu();
+      Load.Result r =
+          Load.run(
+              conns,
+              inFlight,
+              warmup,
+              measure,
+              (c, seq) -> {
+                Tx tx = Tx.create();
+                for (int k = 0; k < writes; k++) {
+                  tx.set("/load/c" + c + "/k" + k, seq);
+                }
+                return clients.get(c).commit(tx).thenApply(CommitResult::valid);
+              });
+      System.out.println(name + ": " + r.line() + "; " + cpu.line());
+      return r;
+    } finally {
+      clients.forEach(SyncClient::close);
+    }
+  }
+
+  private Load.Result echoes(String name, int conns, int inFlight) throws Exception {
+    List<EchoClient> clients = new ArrayList<>();
+    try {
+      for (int i = 0; i < conns; i++) {
+        clients.add(connectEcho());
+      }
+      Cpu cpu = new Cpu();
+      Load.Result r =
+          Load.run(
+              conns,
+              inFlight,
+              warmup,
+              measure,
+              (c, seq) -> clients.get(c).send("/load/c" + c + "/k0", seq));
+      System.out.println(name + ": " + r.line() + "; " + cpu.line());
+      return r;
+    } finally {
+      for (EchoClient c : clients) {
+        c.close();
+      }
+    }
+  }
+
+  /** Connects to {@code /echo/echo}; the echo WAR may deploy a little after the node is ready. */
+  private EchoClient connectEcho() throws Exception {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (true) {
+      try {
+        return EchoClient.connect(node.ws("/echo/echo"));
+      } catch (Exception e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
+    }
+  }
+
+  /** CPU used by the node and by this JVM since it was made, as cores busy on average. */
+  private final class Cpu {
+    private final long wall = System.nanoTime();
+    private final long nodeCpu = node.cpuNanos();
+    private final long ownCpu = ownCpu();
+
+    String line() {
+      double w = System.nanoTime() - wall;
+      return String.format(
+          "cores busy: node %.2f, harness %.2f",
+          (node.cpuNanos() - nodeCpu) / w, (ownCpu() - ownCpu) / w);
+    }
+
+    private static long ownCpu() {
+      return ((com.sun.management.OperatingSystemMXBean)
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+          .getProcessCpuTime();
+    }
+  }
+
+  private static String required(String key) {
+    String v = System.getProperty(key);
+    if (v == null) {
+      throw new IllegalArgumentException(key + " must be set (the bench profile sets it)");
+    }
+    return v;
+  }
+
+  static <T> T await(CompletableFuture<T> f) throws Exception {
+    return f.get(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+}
