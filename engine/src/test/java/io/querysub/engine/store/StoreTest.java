@@ -288,6 +288,27 @@ class StoreTest {
   }
 
   @Test
+  void retainedVersionsGoOnceTheRetentionPassesThemWithoutNewWrites() {
+    Store kept =
+        new Store(
+            StoreOptions.DEFAULTS.withHistoryRetention(Duration.ofMinutes(10)),
+            new HybridClock(1, millis::get));
+    Version a1 = kept.commit(List.of(), List.of(new Write(p("/r/k"), json("1")))).version();
+    Version a2 = kept.commit(List.of(), List.of(new Write(p("/r/k"), json("2")))).version();
+    Version d = kept.commit(List.of(), List.of(Write.delete(p("/r/gone")))).version();
+    millis.addAndGet(61_000);
+    kept.advanceGolden();
+    assertThat(kept.validity(p("/r/k"), a1)).as("kept for the retention").isEqualTo(Validity.VALID);
+    assertThat(kept.validity(p("/r/gone"), d)).isEqualTo(Validity.VALID);
+    millis.addAndGet(10 * 60_000);
+    kept.advanceGolden();
+    assertThat(kept.validity(p("/r/k"), a1)).as("the retention passed it").isNull();
+    assertThat(kept.validity(p("/r/k"), a2)).isEqualTo(Validity.VALID);
+    assertThat(kept.validity(p("/r/gone"), d)).as("a lone golden delete goes too").isNull();
+    assertThat(kept.read(p("/r/k")).value().json()).isEqualTo("2");
+  }
+
+  @Test
   void historyRetentionKeepsSupersededGoldenVersions() {
     Store kept =
         new Store(

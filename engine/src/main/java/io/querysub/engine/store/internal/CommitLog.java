@@ -8,6 +8,7 @@ import io.querysub.engine.store.Validity;
 import io.querysub.engine.store.Write;
 import io.querysub.engine.version.Version;
 import io.querysub.engine.watch.Change;
+import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -34,6 +35,13 @@ public final class CommitLog {
   private final ConcurrentLinkedQueue<CommitRecord> open = new ConcurrentLinkedQueue<>();
   private final LongAdder openCount = new LongAdder();
   private volatile Version horizon = Version.ZERO;
+
+  /**
+   * Paths holding versions kept only for the history retention, with the stamp of the oldest;
+   * mostly in stamp order (a later entry may wait behind an earlier one: a delay, never a leak).
+   * Guarded by the store's exclusive lock.
+   */
+  private final ArrayDeque<Retaining> retained = new ArrayDeque<>();
 
   private final int shardDepth;
 
@@ -250,6 +258,13 @@ public final class CommitLog {
     if (to.compareTo(horizon) > 0) {
       horizon = to;
     }
+    // Paths that kept versions only for the retention are trimmed again once it passed them,
+    // even when no new commit touches them.
+    while (!retained.isEmpty() && retained.peekFirst().stamp <= keepAfterStamp) {
+      PathEntry e = retained.pollFirst().entry;
+      keepIfRetaining(e, e.trimGolden(to, keepAfterStamp));
+      tree.removeIfEmpty(e);
+    }
     int n = 0;
     while (n < max) {
       CommitRecord c = open.peek();
@@ -271,7 +286,7 @@ public final class CommitLog {
       // A path written by several commits of this slice is trimmed by the first; the others
       // stop at its first entry, which is then no longer behind the horizon (or the only one).
       for (StoredWrite w : c.writes) {
-        w.entry.trimGolden(to, keepAfterStamp);
+        keepIfRetaining(w.entry, w.entry.trimGolden(to, keepAfterStamp));
         tree.removeIfEmpty(w.entry);
       }
       // Nothing reads the writes of a golden commit; keeping them would keep superseded
@@ -280,6 +295,14 @@ public final class CommitLog {
     }
     openCount.add(-n);
     return n;
+  }
+
+  private record Retaining(PathEntry entry, long stamp) {}
+
+  private void keepIfRetaining(PathEntry e, long stamp) {
+    if (stamp >= 0) {
+      retained.addLast(new Retaining(e, stamp));
+    }
   }
 
   private static CommitResult result(CommitRecord c) {

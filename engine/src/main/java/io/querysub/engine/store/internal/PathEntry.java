@@ -313,8 +313,11 @@ public final class PathEntry {
    * the dropped writes meant for presence is kept in {@link #presentBeforeHistory} and {@link
    * #trimmedToggle}. A golden delete left alone (no newer writes, past retention) goes too: the
    * path then reads as never written.
+   *
+   * @return the stamp of the oldest write kept only for the history retention (trim again once the
+   *     retention has passed it), or -1 when there is none
    */
-  void trimGolden(Version horizon, long keepAfterStamp) {
+  long trimGolden(Version horizon, long keepAfterStamp) {
     int goldenEnd = 0;
     int newestGoldenValid = -1;
     while (goldenEnd < size && history[goldenEnd].compareTo(horizon) <= 0) {
@@ -326,13 +329,17 @@ public final class PathEntry {
     boolean present = presentBeforeHistory;
     boolean beforeFirstKept = present;
     boolean keptAny = false;
+    long later = -1;
     int out = 0;
     for (int j = 0; j < goldenEnd; j++) {
       StoredWrite w = history[j];
       boolean valid = w.commit.state == Validity.VALID;
-      boolean lastDelete =
-          j == newestGoldenValid && j == size - 1 && !w.isPresent() && w.stamp <= keepAfterStamp;
+      boolean loneDelete = j == newestGoldenValid && j == size - 1 && !w.isPresent();
+      boolean lastDelete = loneDelete && w.stamp <= keepAfterStamp;
       boolean keep = !lastDelete && (j == newestGoldenValid || (valid && w.stamp > keepAfterStamp));
+      if (keep && (j != newestGoldenValid || loneDelete) && (later < 0 || w.stamp < later)) {
+        later = w.stamp; // kept only for the retention: goes once it is older
+      }
       if (keep) {
         if (!keptAny) {
           beforeFirstKept = present;
@@ -350,7 +357,7 @@ public final class PathEntry {
       }
     }
     if (out == goldenEnd) {
-      return;
+      return later;
     }
     presentBeforeHistory = keptAny ? beforeFirstKept : present;
     System.arraycopy(history, goldenEnd, history, out, size - goldenEnd);
@@ -363,5 +370,6 @@ public final class PathEntry {
     } else if (history.length > 8 && size < history.length / 4) {
       history = Arrays.copyOf(history, size * 2);
     }
+    return later;
   }
 }
