@@ -16,6 +16,7 @@ import io.querysub.engine.version.Version;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -110,6 +111,22 @@ public class DataService {
    * Refuses a transaction over the count limits; callers check this before parsing a large request
    * in full.
    */
+  /**
+   * The engine locks of a client's value reads and child reads (the root may be listed, not read);
+   * refuses bad paths ({@code PATH_INVALID}) and versions ({@code VERSION_INVALID}).
+   */
+  public static List<ReadLock> locks(
+      List<? extends LockText> reads, List<? extends LockText> childReads) {
+    List<ReadLock> locks = new ArrayList<>(reads.size() + childReads.size());
+    for (LockText r : reads) {
+      locks.add(ReadLock.value(Path.parse(r.path()), Version.parse(r.version())));
+    }
+    for (LockText r : childReads) {
+      locks.add(ReadLock.children(Path.parseAllowingRoot(r.path()), Version.parse(r.version())));
+    }
+    return locks;
+  }
+
   public void checkTxSize(int locks, int writes) {
     if (writes > settings.maxTxWrites()) {
       throw new QuerysubException(

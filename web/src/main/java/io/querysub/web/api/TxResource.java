@@ -9,10 +9,8 @@ import io.querysub.engine.store.Conflict;
 import io.querysub.engine.store.ReadLock;
 import io.querysub.engine.store.Value;
 import io.querysub.engine.store.Write;
-import io.querysub.engine.version.Version;
 import io.querysub.web.error.ErrorStatus;
 import io.querysub.web.protocol.ErrorResponse;
-import io.querysub.web.protocol.LockRequest;
 import io.querysub.web.protocol.TxRequest;
 import io.querysub.web.protocol.VersionResponse;
 import io.querysub.web.protocol.WriteRequest;
@@ -45,13 +43,7 @@ public class TxResource {
     TxRequest req = wire.read(RequestBodies.readAll(body), TxRequest.class);
     data.checkTxSize(
         req.readsOrEmpty().size() + req.childReadsOrEmpty().size(), req.writesOrEmpty().size());
-    List<ReadLock> locks = new ArrayList<>();
-    for (LockRequest r : req.readsOrEmpty()) {
-      locks.add(ReadLock.value(Path.parse(r.path()), Version.parse(r.version())));
-    }
-    for (LockRequest r : req.childReadsOrEmpty()) {
-      locks.add(ReadLock.children(Path.parseAllowingRoot(r.path()), Version.parse(r.version())));
-    }
+    List<ReadLock> locks = DataService.locks(req.readsOrEmpty(), req.childReadsOrEmpty());
     List<Write> writes = new ArrayList<>();
     for (WriteRequest w : req.writesOrEmpty()) {
       writes.add(write(w));

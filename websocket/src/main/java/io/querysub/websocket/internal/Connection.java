@@ -313,13 +313,7 @@ public final class Connection {
 
   private void commit(Request.Commit c) {
     data.checkTxSize(c.reads().size() + c.childReads().size(), c.writes().size());
-    List<ReadLock> locks = new ArrayList<>(c.reads().size() + c.childReads().size());
-    for (Request.Lock l : c.reads()) {
-      locks.add(ReadLock.value(Path.parse(l.path()), Version.parse(l.version())));
-    }
-    for (Request.Lock l : c.childReads()) {
-      locks.add(ReadLock.children(Path.parseAllowingRoot(l.path()), Version.parse(l.version())));
-    }
+    List<ReadLock> locks = DataService.locks(c.reads(), c.childReads());
     List<Write> writes = new ArrayList<>(c.writes().size());
     for (Request.WriteOp w : c.writes()) {
       Path p = Path.parse(w.path());

@@ -1,5 +1,6 @@
 package io.querysub.websocket.protocol;
 
+import io.querysub.core.data.LockText;
 import jakarta.json.JsonValue;
 import java.util.List;
 
@@ -35,7 +36,7 @@ public sealed interface Request {
       implements Request {}
 
   /** A lock: the version of {@code path} (or of its key set) the transaction saw. */
-  record Lock(String path, String version) {}
+  record Lock(String path, String version) implements LockText {}
 
   /** A write: {@code value} is the JSON to store, or null with {@code delete} set. */
   record WriteOp(String path, JsonValue value, boolean delete) {}
