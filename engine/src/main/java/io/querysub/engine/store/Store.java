@@ -75,9 +75,7 @@ public final class Store {
     if (limit < 1) {
       throw new QuerysubException(ErrorCode.BAD_REQUEST, "limit must be at least 1");
     }
-    // A listing above the shard depth spans shards: it takes every stripe.
-    boolean exclusive = parent.size() < options.shardDepth();
-    int[] held = exclusive ? null : stripes.ofPath(parent);
+    int[] held = stripesBelow(parent);
     stripes.lock(held);
     try {
       // Taken under the lock: every commit of this shard below it is applied, none above it is.
@@ -272,8 +270,7 @@ public final class Store {
    * @throws QuerysubException {@code LIMIT_EXCEEDED} when more than {@code max} values are there
    */
   public Subtree subtree(Path root, int max) {
-    boolean exclusive = root.size() < options.shardDepth();
-    int[] held = exclusive ? null : stripes.ofPath(root);
+    int[] held = stripesBelow(root);
     stripes.lock(held);
     try {
       Version readVersion = clock.now();
@@ -360,6 +357,14 @@ public final class Store {
       throw new QuerysubException(
           ErrorCode.TOO_OLD, "version " + v + " is at or behind the golden horizon " + h);
     }
+  }
+
+  /**
+   * The stripes guarding everything at or below {@code p}: its shard's, or every stripe (null) when
+   * {@code p} is above the shard depth and so spans shards.
+   */
+  private int[] stripesBelow(Path p) {
+    return p.size() < options.shardDepth() ? null : stripes.ofPath(p);
   }
 
   private boolean needsExclusive(List<ReadLock> locks) {
