@@ -626,8 +626,9 @@ class Client {
   }
 
   markCovering(paths) {
+    const list = [...paths];
     for (const w of this.watches.values()) {
-      for (const p of paths) {
+      for (const p of list) {
         if (w.covers(p)) {
           this.dirty.add(w);
           break;
