@@ -1,7 +1,7 @@
 // The JavaScript client (/querysub.js) in real Chromium against the real node: each test runs
 // in a page on the node's origin that imports the module as an application would.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { afterEach, describe, test } from 'node:test';
 import { BASE, SYNC, newPage, recordFrames, startProxy, unique, until, WAIT } from './lib.mjs';
 
 /**
@@ -9,8 +9,11 @@ import { BASE, SYNC, newPage, recordFrames, startProxy, unique, until, WAIT } fr
  * health document: a real page of the node (Chromium refuses loopback WebSockets to pages that
  * did not come from the network) that runs no client of its own.
  */
+const pages = [];
+
 async function clientPage() {
   const page = await newPage();
+  pages.push(page);
   const frames = recordFrames(page);
   await page.goto(`${BASE}/health`);
   await page.evaluate(async (wait) => {
@@ -34,6 +37,10 @@ async function clientPage() {
 const sent = (frames, type) => frames.filter((f) => f.dir === 'sent' && f.type === type);
 
 describe('JavaScript client', () => {
+  afterEach(async () => {
+    for (const p of pages.splice(0)) await p.close(); // and with them their clients
+  });
+
   test('a transaction runs again with fresh reads when its commit is rejected', async () => {
     const { page } = await clientPage();
     const out = await page.evaluate(async (p) => {

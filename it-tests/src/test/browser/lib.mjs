@@ -31,7 +31,8 @@ export async function newPage() {
   }
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && console.log(`# console: ${m.text()}`));
+  // Failed WebSocket connections are expected while a test holds the proxy closed.
+  page.on('console', (m) => m.type() === 'error' && !/^WebSocket connection to .* failed/.test(m.text()) && console.log(`# console: ${m.text()}`));
   page.on('dialog', (d) => {
     console.log(`# dialog: ${d.message()}`);
     d.dismiss();

@@ -32,9 +32,9 @@ client.subtree(cardsPath, (view) => {
     const rest = e.path.slice(cardsPath.length + 1).split('/');
     if (rest.length !== 2) continue;
     const id = keyOf('/' + rest[0]);
-    const card = cards.get(id) ?? { text: '', votes: 0, pending: false };
+    const card = cards.get(id) ?? { text: '', votes: 0, pending: {} };
     card[rest[1]] = e.value;
-    card.pending ||= e.pending;
+    card.pending[rest[1]] = e.pending;
     cards.set(id, card);
   }
   for (const [id, li] of items) {
@@ -53,7 +53,10 @@ client.subtree(cardsPath, (view) => {
     $('#cards').append(li); // keeps them in id (creation) order
     $('.text', li).textContent = card.text;
     $('.votes', li).textContent = String(card.votes ?? 0);
-    li.classList.toggle('pending', card.pending);
+    // Values this window wrote and the node has not confirmed yet are shown in grey.
+    $('.text', li).classList.toggle('pending-value', !!card.pending.text);
+    $('.votes', li).classList.toggle('pending-value', !!card.pending.votes);
+    li.classList.toggle('pending', !!(card.pending.text || card.pending.votes));
   }
   $('#empty').hidden = cards.size > 0;
 });
