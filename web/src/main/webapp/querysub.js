@@ -115,6 +115,17 @@ function deepEqual(a, b) {
 }
 
 const delay = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// A throwing callback must not leave the client half-updated: its error is rethrown on its own.
+function call(cb, arg) {
+  try {
+    cb(arg);
+  } catch (e) {
+    setTimeout(() => {
+      throw e;
+    });
+  }
+}
 const jitter = (ms) => Math.round(ms * (0.5 + Math.random() / 2));
 
 /** A shared server watch (mode latest): its server state and the local subscribers to it. */
@@ -226,7 +237,7 @@ class PlainWatch {
   }
 
   deliver(e) {
-    if (this.active) this.cb({ path: this.path, ...entryOf(e), pending: false });
+    if (this.active) call(this.cb, { path: this.path, ...entryOf(e), pending: false });
   }
 
   snapshot(m) {
@@ -367,13 +378,13 @@ class Client {
   }
 
   reportError(err) {
-    for (const cb of this.errorListeners) cb(err);
+    for (const cb of this.errorListeners) call(cb, err);
   }
 
   setState(s) {
     if (this.state === s) return;
     this.state = s;
-    for (const cb of this.stateListeners) cb(s);
+    for (const cb of this.stateListeners) call(cb, s);
   }
 
   open() {
@@ -536,7 +547,7 @@ class Client {
     const cached = mode === 'once' && this.cached(path);
     if (cached) {
       let active = true;
-      queueMicrotask(() => active && cb(this.viewOf(path, cached.entry)));
+      queueMicrotask(() => active && call(cb, this.viewOf(path, cached.entry)));
       return () => (active = false);
     }
     const w = new PlainWatch(this, path, mode, opts?.since ?? null, cb, opts?.onError);
@@ -574,7 +585,7 @@ class Client {
     w.lingerTimer = null;
     const sub = { cb, onError, active: true };
     w.subs.add(sub);
-    if (w.ready) queueMicrotask(() => sub.active && cb(w.view())); // from the cache, no round trip
+    if (w.ready) queueMicrotask(() => sub.active && call(cb, w.view())); // from the cache, no round trip
     return () => {
       if (!sub.active) return;
       sub.active = false;
@@ -620,7 +631,7 @@ class Client {
     for (const w of dirty) {
       if (!w.ready || !w.subs.size) continue;
       const v = w.view();
-      for (const s of [...w.subs]) if (s.active) s.cb(v);
+      for (const s of [...w.subs]) if (s.active) call(s.cb, v);
     }
     if (dirty.length) this.gc();
   }
