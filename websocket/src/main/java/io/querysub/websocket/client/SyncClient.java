@@ -182,7 +182,19 @@ public final class SyncClient implements AutoCloseable {
 
   /** Commits a transaction; the future holds the result, valid or rejected. */
   public CompletableFuture<CommitResult> commit(Tx tx) {
-    return request(tx.toJson().add("type", "commit")).thenApply(SyncClient::result);
+    return submit(tx).result();
+  }
+
+  /**
+   * Sends a commit and returns at once with its request id, so that a later transaction can lock on
+   * its writes before the answer arrives ({@link Tx#readAfter}).
+   */
+  public PendingCommit submit(Tx tx) {
+    String id = Long.toString(ids.incrementAndGet());
+    CompletableFuture<JsonObject> f = new CompletableFuture<>();
+    pending.put(id, f);
+    send(tx.toJson().add("type", "commit").add("id", Long.parseLong(id)));
+    return new PendingCommit(id, f.thenApply(SyncClient::result));
   }
 
   /** Round trip to the server. */
@@ -384,9 +396,10 @@ public final class SyncClient implements AutoCloseable {
             ? null
             : new CommitResult.Conflict(
                 c.getString("path"),
-                c.getString("version"),
+                c.containsKey("version") ? c.getString("version") : null,
                 c.getBoolean("children", false),
-                c.getString("reason", "")));
+                c.getString("reason", ""),
+                c.containsKey("commit") ? c.get("commit").toString() : null));
   }
 
   private static <T> T await(CompletableFuture<T> f, Duration timeout, String what) {

@@ -186,6 +186,21 @@ public final class FrameWriter {
     return w.raw("}").toString();
   }
 
+  /**
+   * {@code result} of a commit rejected because a lock named an earlier commit ({@code commit}, its
+   * id as JSON text) that was itself rejected or refused: nothing was stored.
+   */
+  public static String dependencyRejected(
+      String id, String path, boolean children, String commit, String reason) {
+    FrameWriter w = new FrameWriter(200);
+    w.raw("{\"type\":\"result\",\"id\":").raw(id);
+    w.raw(",\"status\":\"rejected\",\"conflict\":{\"path\":").string(path);
+    w.raw(",\"commit\":").raw(commit);
+    w.raw(",\"children\":").raw(children ? "true" : "false");
+    w.raw(",\"reason\":").string(reason).raw("}");
+    return w.raw("}").toString();
+  }
+
   /** {@code error}: {@code id} (JSON text) and {@code path} may be null. */
   public static String error(String id, String code, String message, String path) {
     FrameWriter w = new FrameWriter(160);
