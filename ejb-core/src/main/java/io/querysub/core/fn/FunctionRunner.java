@@ -37,6 +37,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -67,7 +68,8 @@ public final class FunctionRunner {
   private static final int DONE = 1;
   private static final int STOPPED = 2;
 
-  private final Store store;
+  private final Supplier<Store> stores;
+  private volatile Store store;
   private final FunctionRegistry registry;
   private final FunctionSettings settings;
   private final ExecutorService executor;
@@ -85,7 +87,19 @@ public final class FunctionRunner {
       ScheduledExecutorService scheduler,
       Jsonb jsonb,
       Validator validator) {
-    this.store = store;
+    this(() -> store, registry, settings, executor, scheduler, jsonb, validator);
+  }
+
+  /** A runner whose store is looked up on the first call (the store's owner may start later). */
+  public FunctionRunner(
+      Supplier<Store> store,
+      FunctionRegistry registry,
+      FunctionSettings settings,
+      ExecutorService executor,
+      ScheduledExecutorService scheduler,
+      Jsonb jsonb,
+      Validator validator) {
+    this.stores = store;
     this.registry = registry;
     this.settings = settings;
     this.executor = executor;
@@ -99,6 +113,15 @@ public final class FunctionRunner {
 
   public FunctionRegistry registry() {
     return registry;
+  }
+
+  private Store store() {
+    Store s = store;
+    if (s == null) {
+      s = stores.get();
+      store = s;
+    }
+    return s;
   }
 
   /** The counters of a function, or null for an unknown name. */
@@ -135,7 +158,7 @@ public final class FunctionRunner {
     }
     future.whenComplete((o, e) -> inFlight.remove(callId, future));
     try {
-      ReadResult existing = store.read(recordPath);
+      ReadResult existing = store().read(recordPath);
       if (existing.exists()) {
         future.complete(fromRecord(callId, existing));
         return future;
@@ -163,7 +186,7 @@ public final class FunctionRunner {
       }
       Version begun = begin(call);
       if (begun == null) {
-        future.complete(fromRecord(callId, store.read(recordPath)));
+        future.complete(fromRecord(callId, store().read(recordPath)));
         return future;
       }
       call.arg = arg;
@@ -187,14 +210,15 @@ public final class FunctionRunner {
   private Version begin(Call c) {
     JsonObjectBuilder record = c.record("running");
     CommitResult r =
-        store.commit(
-            List.of(ReadLock.value(c.recordPath, Version.ZERO)),
-            List.of(new Write(c.recordPath, Value.ofJson(record.build().toString()))));
+        store()
+            .commit(
+                List.of(ReadLock.value(c.recordPath, Version.ZERO)),
+                List.of(new Write(c.recordPath, Value.ofJson(record.build().toString()))));
     return r.isValid() ? r.version() : null;
   }
 
   private void attempt(Call c, int n) {
-    Run run = new Run(c, n, new FunctionTx(new Transaction(store), jsonb, c.callId, c.caller, n));
+    Run run = new Run(c, n, new FunctionTx(new Transaction(store()), jsonb, c.callId, c.caller, n));
     run.timer = scheduler.schedule(run::timeUp, c.def.timeout().toNanos(), TimeUnit.NANOSECONDS);
     try {
       run.task = executor.submit(run::execute);
@@ -300,7 +324,7 @@ public final class FunctionRunner {
       writes.add(new Write(c.recordPath, Value.ofJson(record.build().toString())));
       CommitResult r;
       try {
-        r = store.commit(locks, writes);
+        r = store().commit(locks, writes);
       } catch (QuerysubException e) {
         c.finish(e.code(), e.getMessage(), List.of(), n, lockCount, null);
         return;
@@ -311,7 +335,7 @@ public final class FunctionRunner {
         c.future.complete(CallOutcome.ok(c.callId, c.def.name(), resultJson, r.version(), n));
       } else if (r.conflict().path().equals(c.recordPath)) {
         // The record changed under the call (it was deleted or rewritten): report what it says.
-        c.future.complete(fromRecord(c.callId, store.read(c.recordPath)));
+        c.future.complete(fromRecord(c.callId, store().read(c.recordPath)));
       } else if (n < settings.maxAttempts()) {
         scheduler.schedule(() -> attempt(c, n + 1), backoffNanos(n), TimeUnit.NANOSECONDS);
       } else {
@@ -526,11 +550,12 @@ public final class FunctionRunner {
       String record = record("failed").add("error", err).add("attempts", runs).build().toString();
       try {
         CommitResult r =
-            store.commit(
-                List.of(ReadLock.value(recordPath, lockOn != null ? lockOn : recordVersion)),
-                List.of(new Write(recordPath, Value.ofJson(record))));
+            store()
+                .commit(
+                    List.of(ReadLock.value(recordPath, lockOn != null ? lockOn : recordVersion)),
+                    List.of(new Write(recordPath, Value.ofJson(record))));
         if (!r.isValid()) {
-          future.complete(fromRecord(callId, store.read(recordPath)));
+          future.complete(fromRecord(callId, store().read(recordPath)));
           return;
         }
       } catch (RuntimeException e) {

@@ -13,11 +13,11 @@ public final class ErrorStatus {
   public static int of(ErrorCode code) {
     return switch (code) {
       case PATH_INVALID,
-              VERSION_INVALID,
-              VALUE_INVALID,
-              BAD_REQUEST,
-              LIMIT_EXCEEDED,
-              INVALID_ARGUMENT ->
+          VERSION_INVALID,
+          VALUE_INVALID,
+          BAD_REQUEST,
+          LIMIT_EXCEEDED,
+          INVALID_ARGUMENT ->
           400;
       case UNKNOWN_FUNCTION -> 404;
       case FUNCTION_ERROR -> 422;
