@@ -1,10 +1,14 @@
 package io.querysub.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.querysub.websocket.client.CallResult;
+import io.querysub.websocket.client.SyncClient;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.net.URL;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -114,9 +118,13 @@ class FunctionsIT {
     // The overrunning call does not hold up others.
     CompletableFuture<Api.Reply> slow =
         CompletableFuture.supplyAsync(() -> call(api, "it.sleepy", "bad-4", null));
+    // Once the overrunning call is stored as running, a quick call is answered while it runs.
+    await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/.calls/bad-4").status() == 200);
     long t0 = System.nanoTime();
     Api.Reply quick = call(api, "it.echo", "quick-1", null);
+    long quickNanos = System.nanoTime() - t0;
     assertThat(quick.json().getString("result")).isEqualTo("quick-1");
+    assertThat(slow).as("the overrunning call is still running").isNotDone();
     Api.Reply timedOut = slow.get(30, TimeUnit.SECONDS);
     assertThat(timedOut.status()).isEqualTo(504);
     assertThat(timedOut.code()).isEqualTo("TIMEOUT");
@@ -223,5 +231,58 @@ class FunctionsIT {
 
     String metrics = api.send("GET", "metrics", null).text();
     assertThat(metrics).contains("querysub_function_calls").contains("function=\"bank.transfer\"");
+  }
+
+  @Test
+  void callsOverWebSocketAndTheCallerWatchesItsRecord() throws Exception {
+    Api api = new Api(base);
+    api.put("/bank/accounts/w1", "10");
+    try (SyncClient c = Sync.connect(base, "fn-tab")) {
+      Sync.Recorder record = new Sync.Recorder();
+      c.watch("/.calls/ws-1", record);
+      await().atMost(Duration.ofSeconds(20)).until(() -> record.snapshots.size() == 1);
+      JsonObject args =
+          jakarta.json.Json.createObjectBuilder()
+              .add("from", "w1")
+              .add("to", "w2")
+              .add("amount", 4)
+              .build();
+      CallResult ok = c.call("bank.transfer", "ws-1", args).get(20, TimeUnit.SECONDS);
+      assertThat(ok.ok()).isTrue();
+      assertThat(ok.result().asJsonObject().getInt("from")).isEqualTo(6);
+      assertThat(ok.attempts()).isEqualTo(1);
+      // The watch saw the record stored as running, then its outcome at the call's version.
+      await().atMost(Duration.ofSeconds(20)).until(() -> ok.version().equals(record.lastVersion()));
+      List<JsonObject> states =
+          record.batches.stream()
+              .flatMap(b -> b.changes().stream())
+              .map(ch -> ch.value().asJsonObject())
+              .toList();
+      assertThat(states).hasSize(2);
+      assertThat(states.get(0).getString("status")).isEqualTo("running");
+      assertThat(states.get(0).getString("caller")).isEqualTo("fn-tab");
+      assertThat(states.get(states.size() - 1).getString("status")).isEqualTo("ok");
+      assertThat(record.lastVersion()).isEqualTo(ok.version());
+
+      CallResult again = c.call("bank.transfer", "ws-1", args).get(20, TimeUnit.SECONDS);
+      assertThat(again.version()).isEqualTo(ok.version());
+      assertThat(api.get("/bank/accounts/w1").json().getInt("value")).isEqualTo(6);
+
+      CallResult invalid =
+          c.call(
+                  "bank.transfer",
+                  "ws-2",
+                  jakarta.json.Json.createObjectBuilder().add("amount", -1).build())
+              .get(20, TimeUnit.SECONDS);
+      assertThat(invalid.code()).isEqualTo("INVALID_ARGUMENT");
+      assertThat(invalid.fields().getValuesAs(JsonObject.class))
+          .extracting(f -> f.getString("field"))
+          .containsExactly("amount", "from", "to");
+      assertThat(c.call("no.such", "ws-3", null).get(20, TimeUnit.SECONDS).code())
+          .isEqualTo("UNKNOWN_FUNCTION");
+      CallResult thrown = c.call("it.throws", "ws-4", null).get(20, TimeUnit.SECONDS);
+      assertThat(thrown.code()).isEqualTo("FUNCTION_ERROR");
+      assertThat(thrown.message()).isEqualTo("the function failed on purpose");
+    }
   }
 }

@@ -197,6 +197,35 @@ public final class SyncClient implements AutoCloseable {
     return new PendingCommit(id, f.thenApply(SyncClient::result));
   }
 
+  /**
+   * Calls a server function. {@code callId} names the call: calling again with the same id (after a
+   * lost answer, say) returns the first call's outcome and never runs the function twice.
+   */
+  public CompletableFuture<CallResult> call(String function, String callId, JsonValue args) {
+    JsonObjectBuilder b =
+        JSON.createObjectBuilder()
+            .add("type", "call")
+            .add("function", function)
+            .add("callId", callId);
+    if (args != null) {
+      b.add("args", args);
+    }
+    return request(b).thenApply(SyncClient::callResult);
+  }
+
+  private static CallResult callResult(JsonObject o) {
+    JsonObject err = o.getJsonObject("error");
+    return new CallResult(
+        o.getString("callId"),
+        o.getString("status"),
+        o.get("result"),
+        o.containsKey("version") ? o.getString("version") : null,
+        err == null ? null : err.getString("code"),
+        err == null ? null : err.getString("message"),
+        err == null ? null : err.getJsonArray("fields"),
+        o.getInt("attempts", 0));
+  }
+
   /** Round trip to the server. */
   public CompletableFuture<Void> ping() {
     return request(JSON.createObjectBuilder().add("type", "ping")).thenApply(o -> null);
@@ -286,7 +315,7 @@ public final class SyncClient implements AutoCloseable {
     String id = o.containsKey("id") ? o.get("id").toString() : null;
     switch (type) {
       case "welcome" -> welcome.complete(o);
-      case "snapshot", "result", "pong" -> {
+      case "snapshot", "result", "callResult", "pong" -> {
         CompletableFuture<JsonObject> f = id == null ? null : pending.remove(id);
         if (f != null) {
           f.complete(o);

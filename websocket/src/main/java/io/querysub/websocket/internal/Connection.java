@@ -56,6 +56,8 @@ public final class Connection {
   private final Outbound out;
   private final Outbound.Transport transport;
   private final RateLimiter limiter;
+  private final Calls calls;
+  private volatile String caller;
   private final Map<String, ActiveWatch> watches = new ConcurrentHashMap<>();
   private final RecentCommits recent = new RecentCommits();
   private volatile boolean greeted;
@@ -69,6 +71,20 @@ public final class Connection {
       SyncSettings settings,
       Outbound.Transport transport,
       Executor executor) {
+    this(session, data, hub, settings, transport, executor, null);
+  }
+
+  /** With {@code calls} for server function calls (null: calls are refused). */
+  public Connection(
+      String session,
+      DataService data,
+      Supplier<WatchHub> hub,
+      SyncSettings settings,
+      Outbound.Transport transport,
+      Executor executor,
+      Calls calls) {
+    this.calls = calls;
+    this.caller = session;
     this.session = session;
     this.data = data;
     this.hub = hub;
@@ -162,6 +178,8 @@ public final class Connection {
       read(r);
     } else if (req instanceof Request.Commit c) {
       commit(c);
+    } else if (req instanceof Request.Call c) {
+      call(c);
     } else {
       out.send(FrameWriter.pong(req.id()));
     }
@@ -186,6 +204,9 @@ public final class Connection {
           null);
     }
     greeted = true;
+    if (h.clientId() != null) {
+      caller = h.clientId();
+    }
     out.send(
         FrameWriter.welcome(
             h.clientId(),
@@ -358,6 +379,25 @@ public final class Connection {
   }
 
   /**
+   * Runs a server function call; its {@code callResult} is sent when the call ends, which may be
+   * after the answers to later requests.
+   */
+  private void call(Request.Call c) {
+    if (calls == null) {
+      throw new ProtocolException(
+          WireCodes.NOT_SUPPORTED, "this node runs no server functions", c.id(), null);
+    }
+    calls
+        .call(c.function(), c.callId(), c.args(), caller)
+        .whenComplete(
+            (o, e) ->
+                out.send(
+                    e == null
+                        ? FrameWriter.callResult(c.id(), o)
+                        : failure(c.id(), new IllegalStateException(e))));
+  }
+
+  /**
    * A lock as the engine takes it: one naming an earlier commit of this connection reads that
    * commit's version; if that commit was rejected or refused, so is this one ({@link
    * DependencyFailed}).
@@ -406,9 +446,12 @@ public final class Connection {
     }
   }
 
-  /** A client path: children and subtree watches may name the root; system paths are refused. */
+  /**
+   * A path a client may watch: children and subtree watches may name the root; system paths are
+   * refused, except call records (read-only).
+   */
   private static Path clientPath(String text, boolean rootAllowed) {
-    return DataService.clientPath(rootAllowed ? Path.parseAllowingRoot(text) : Path.parse(text));
+    return DataService.readablePath(rootAllowed ? Path.parseAllowingRoot(text) : Path.parse(text));
   }
 
   private String failure(String id, RuntimeException e) {

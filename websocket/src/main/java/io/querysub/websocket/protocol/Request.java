@@ -60,6 +60,9 @@ public sealed interface Request {
   /** A write: {@code value} is the JSON to store, or null with {@code delete} set. */
   record WriteOp(String path, JsonValue value, boolean delete) {}
 
+  /** Calls a server function; {@code args} is null when left out. */
+  record Call(String id, String function, String callId, JsonValue args) implements Request {}
+
   /** Asks for a {@code pong}; {@code id} is optional. */
   record Ping(String id) implements Request {}
 }

@@ -36,6 +36,7 @@ public final class RequestReader {
           "unwatch", Set.of("type", "id"),
           "read", Set.of("type", "id", "path"),
           "commit", Set.of("type", "id", "reads", "childReads", "writes"),
+          "call", Set.of("type", "id", "function", "callId", "args"),
           "ping", Set.of("type", "id"));
 
   private RequestReader() {}
@@ -86,6 +87,7 @@ public final class RequestReader {
       case "unwatch" -> new Request.Unwatch(required(id, type));
       case "read" -> new Request.Read(required(id, type), string(o, "path", true, id));
       case "commit" -> commit(o, required(id, type));
+      case "call" -> call(o, required(id, type));
       default -> new Request.Ping(id);
     };
   }
@@ -119,6 +121,15 @@ public final class RequestReader {
       writes.add(write(w, id));
     }
     return new Request.Commit(id, reads, childReads, writes);
+  }
+
+  private static Request.Call call(JsonObject o, String id) {
+    String function = string(o, "function", true, id);
+    String callId = string(o, "callId", true, id);
+    if (callId.isEmpty() || callId.length() > MAX_ID_LENGTH) {
+      throw bad("\"callId\" must be 1 to " + MAX_ID_LENGTH + " characters", id);
+    }
+    return new Request.Call(id, function, callId, o.get("args"));
   }
 
   private static Request.Lock lock(JsonObject l, String list, String id) {
