@@ -3,7 +3,6 @@ package io.querysub.core.fn;
 import io.querysub.core.node.NodeEngine;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -23,10 +22,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
@@ -51,8 +54,6 @@ public class Functions {
   @Inject Validator validator;
   @Inject Config config;
   @Inject Instance<MetricRegistry> metrics;
-
-  @Resource ManagedThreadFactory threadFactory;
 
   private ThreadPoolExecutor pool;
   private ScheduledThreadPoolExecutor timers;
@@ -92,6 +93,7 @@ public class Functions {
       }
     }
     FunctionRegistry registry = FunctionRegistry.of(defs);
+    ThreadFactory threadFactory = threadFactory();
     pool =
         new ThreadPoolExecutor(
             settings.threads(),
@@ -118,6 +120,30 @@ public class Functions {
                 + registry.all().stream().map(FunctionDef::name).toList()
                 + ", "
                 + settings);
+  }
+
+  /**
+   * The container's default {@link ManagedThreadFactory}, or, where the server defines none (a
+   * Payara Server domain has no default thread factory), plain daemon threads with the
+   * application's class loader.
+   */
+  private static ThreadFactory threadFactory() {
+    try {
+      return (ManagedThreadFactory)
+          new InitialContext().lookup("java:comp/DefaultManagedThreadFactory");
+    } catch (NamingException | ClassCastException e) {
+      LOG.info(
+          "no default ManagedThreadFactory on this server; server functions run on plain threads"
+              + " with the application's class loader");
+      ClassLoader app = Thread.currentThread().getContextClassLoader();
+      AtomicInteger n = new AtomicInteger();
+      return r -> {
+        Thread t = new Thread(r, "querysub-fn-" + n.incrementAndGet());
+        t.setDaemon(true);
+        t.setContextClassLoader(app);
+        return t;
+      };
+    }
   }
 
   @PreDestroy
