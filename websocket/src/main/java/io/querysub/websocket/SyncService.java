@@ -2,6 +2,7 @@ package io.querysub.websocket;
 
 import io.querysub.config.NodeSettings;
 import io.querysub.core.data.DataService;
+import io.querysub.core.fn.Functions;
 import io.querysub.core.node.NodeEngine;
 import io.querysub.engine.watch.WatchHub;
 import io.querysub.websocket.internal.Connection;
@@ -40,6 +41,7 @@ public class SyncService {
   @Inject NodeEngine engine;
   @Inject NodeSettings nodeSettings;
   @Inject Config config;
+  @Inject Functions functions;
 
   @Resource ManagedExecutorService executor;
   @Resource ManagedScheduledExecutorService scheduler;
@@ -100,7 +102,13 @@ public class SyncService {
   Connection open(Session session) {
     Connection c =
         new Connection(
-            session.getId(), data, this::hub, settings, new SessionTransport(session), executor);
+            session.getId(),
+            data,
+            this::hub,
+            settings,
+            new SessionTransport(session),
+            executor,
+            functions::call);
     open.add(c);
     return c;
   }
