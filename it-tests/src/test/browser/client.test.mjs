@@ -259,10 +259,48 @@ describe('JavaScript client', () => {
     assert.ok(!out.viewsB.some((v) => v.value === 20 && !v.pending), 'and never confirmed it');
     const i20 = out.viewsB.findIndex((v) => v.value === 20);
     assert.equal(out.viewsB[i20 + 1].value, undefined, 'rolled back to the server value (absent)');
+    // Pipelined: the dependent commit went out at once, locking on the first by its request id,
+    // and the node rejected it because the first was rejected.
+    const commitOfA = sent(frames, 'commit').find((f) => f.writes.some((w) => w.path === base + '/a' && w.value === 2));
     const commitsOfB = sent(frames, 'commit').filter((f) => f.writes.some((w) => w.path === base + '/b'));
-    assert.deepEqual(commitsOfB.map((f) => f.writes[0].value), [500], 'the dependent write never left the page');
+    assert.deepEqual(commitsOfB.map((f) => f.writes[0].value), [20, 500]);
+    assert.deepEqual(commitsOfB[0].reads, [{ path: base + '/a', commit: commitOfA.id }]);
+    const resultOf = (id) => frames.find((f) => f.dir === 'received' && f.type === 'result' && f.id === id);
+    assert.equal(resultOf(commitsOfB[0].id).status, 'rejected');
+    assert.equal(resultOf(commitsOfB[0].id).conflict.commit, commitOfA.id);
+    assert.equal(resultOf(commitsOfB[1].id).status, 'valid');
     assert.ok(out.viewsA.some((v) => v.value === 2 && v.pending));
     assert.deepEqual(out.viewsA.at(-1), { value: 50, pending: false }, JSON.stringify(out.viewsA) + JSON.stringify(out.viewsB));
+  });
+
+  test('a burst of edits, each building on the last, goes out without waiting for answers', async () => {
+    const { page, frames } = await clientPage();
+    const p = '/t/' + unique('burst') + '/n';
+    const out = await page.evaluate(async (p) => {
+      const c = await open();
+      await c.transaction((tx) => tx.set(p, 0));
+      const increments = [];
+      const increment = () => increments.push(c.transaction(async (tx) => tx.set(p, (await tx.get(p)) + 1)));
+      let seen;
+      // Like clicks in quick succession: each increment starts as soon as the last one shows.
+      c.watch(p, {}, (v) => {
+        seen = v;
+        if (v.pending && v.value === increments.length && increments.length < 5) increment();
+      });
+      await until(() => seen?.value === 0, 'the watch');
+      increment();
+      await until(() => increments.length === 5, 'five increments');
+      const results = await Promise.all(increments);
+      await until(() => seen.value === 5 && !seen.pending, 'five');
+      return { attempts: results.map((r) => r.attempts), value: await q.connect().get(p) };
+    }, p);
+    assert.deepEqual(out.attempts, [1, 1, 1, 1, 1]);
+    assert.equal(out.value, 5);
+    const commits = frames.filter((f) => f.dir === 'sent' && f.type === 'commit' && f.writes[0].path === p).slice(1);
+    assert.equal(commits.length, 5);
+    assert.deepEqual(commits.slice(1).map((f) => f.reads[0].commit), commits.slice(0, 4).map((f) => f.id), 'each locks on the one before');
+    const firstResult = frames.findIndex((f) => f.type === 'result' && f.id === commits[0].id);
+    assert.ok(frames.indexOf(commits[4]) < firstResult, 'all five were sent before the first answer came');
   });
 
   test('a commit whose result was lost in a dropped connection is applied exactly once', async () => {

@@ -19,10 +19,6 @@ const DEFAULTS = {
   WebSocket: undefined,
 };
 
-// When the server resolves a lock that names an earlier commit of the same connection
-// ({"path","commit":id}), a commit that read a pending write is sent at once with such a lock
-// instead of waiting for the earlier result. Until then the client waits (see trySend).
-const SERVER_RESOLVES_COMMIT_LOCKS = false;
 
 /** An error with a stable code: a server error code, or CONFLICT, DISCONNECTED, CLOSED, OUTCOME_UNKNOWN. */
 export class QuerysubError extends Error {
@@ -274,6 +270,9 @@ class LocalCommit {
     this.reads = tx.reads; // [{path, version, dep}]
     this.childReads = tx.childReads; // [{path, version, deps}]
     this.deps = new Set([...tx.reads.map((r) => r.dep), ...tx.childReads.flatMap((r) => r.deps)].filter(Boolean));
+    // A children listing that showed pending keys waits for their commits: a lock naming a commit
+    // would claim the key set as of that commit's version, including keys it never saw.
+    this.waitFor = new Set(tx.childReads.flatMap((r) => r.deps));
     // waiting (for open, or for the commits it read from) | sent | checking (sent on a connection
     // that dropped; finding out whether it was applied) | valid | rejected | failed | lost
     this.status = 'waiting';
@@ -793,8 +792,12 @@ class Client {
       const path = [...gone.writes.keys()][0];
       return this.finish(c, { status: 'rejected', conflict: { path, reason: 'read a local write that was rolled back' } });
     }
-    const lockOn = (dep) => (dep.status === 'valid' ? { version: dep.version } : SERVER_RESOLVES_COMMIT_LOCKS && dep.conn === this.conn ? { commit: dep.id } : null);
-    if ([...c.deps].some((d) => !lockOn(d))) return; // sent when they are answered
+    // A value read of a pending write locks on that commit by its request id (pipelined: the
+    // server resolves it, and rejects this one if that one fails), once it was sent on this
+    // connection; the server forgets ids across connections, so until then this one waits.
+    const lockOn = (dep) =>
+      dep.status === 'valid' ? { version: dep.version } : dep.status === 'sent' && dep.conn === this.conn ? { commit: dep.id } : null;
+    if ([...c.deps].some((d) => !lockOn(d)) || [...c.waitFor].some((d) => d.status !== 'valid')) return; // sent later
     if (!this.isOpen()) return; // sent on welcome
     const frame = { type: 'commit', id: this.nextId++, writes: [] };
     if (c.reads.length) frame.reads = c.reads.map((r) => ({ path: r.path, ...(r.dep ? lockOn(r.dep) : { version: r.version }) }));
@@ -806,6 +809,7 @@ class Client {
     c.status = 'sent';
     this.commits.set(c.id, c);
     this.send(frame);
+    for (const d of this.locals) if (d.deps.has(c)) this.trySend(d); // may now name it
   }
 
   result(m) {
@@ -845,6 +849,8 @@ class Client {
       this.flush();
     };
     if (!lock) return settle({ status: 'lost' });
+    // A lock on an earlier commit: this one was applied only if that one was.
+    if (lock.dep && (await lock.dep.done).status !== 'valid') return settle({ status: 'lost' });
     const since = lock.dep ? lock.dep.version : lock.version;
     let first;
     try {
