@@ -181,6 +181,26 @@ describe('JavaScript client', () => {
     await proxy.close();
   });
 
+  test('a quiet client pings, so the node does not close it as idle', async () => {
+    const { page, frames } = await clientPage();
+    const out = await page.evaluate(async () => {
+      const c = await open();
+      const states = [];
+      c.onState((s) => states.push(s));
+      const idle = c.welcome.limits.idleTimeoutSeconds;
+      // The subject of this test is time passing: quiet for longer than the node's idle timeout.
+      await new Promise((r) => setTimeout(r, idle * 1500));
+      return { idle, states, state: c.state };
+    });
+    assert.ok(out.idle > 0 && out.idle <= 30, `the test node's idle timeout is short (${out.idle} s)`);
+    assert.deepEqual(out.states, [], 'never dropped');
+    assert.equal(out.state, 'open');
+    const pings = sent(frames, 'ping').length;
+    assert.ok(pings >= 3, `pinged at a third of the idle timeout (${pings} pings)`);
+    const pongs = frames.filter((f) => f.dir === 'received' && f.type === 'pong').length;
+    assert.ok(pongs >= pings - 1, `answered (${pongs} pongs)`); // the last may still be on its way
+  });
+
   test('an unwatched path lingers: watching it again is answered from the cache', async () => {
     const { page, frames } = await clientPage();
     const p = '/t/' + unique('linger') + '/v';

@@ -438,6 +438,8 @@ class Client {
     for (const r of this.requests.values()) r.reject(err);
     this.requests.clear();
     for (const c of [...this.locals]) if (c.pending) this.finish(c, { status: 'failed', error: err });
+    for (const w of this.plain) if (w.internal) w.onError(err); // a transaction's listing or check
+    this.plain.clear();
     this.setState('closed');
   }
 
@@ -734,6 +736,7 @@ class Client {
   onceChildren(path) {
     return new Promise((resolve, reject) => {
       const w = new PlainWatch(this, path, 'once', null, null, reject);
+      w.internal = true;
       w.frame = () => ({ type: 'watch', id: w.id, kind: 'children', path, mode: 'once' });
       w.snapshot = (m) => {
         this.byId.delete(w.id);
@@ -869,6 +872,7 @@ class Client {
   firstWriteAbove(path, since) {
     return new Promise((resolve, reject) => {
       const w = new PlainWatch(this, path, 'history', since, null, reject);
+      w.internal = true;
       w.snapshot = (m) => {
         this.byId.delete(w.id);
         this.plain.delete(w);
