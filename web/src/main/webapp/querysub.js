@@ -500,7 +500,7 @@ class Client {
     for (const w of this.watches.values()) this.sendWatch(w);
     for (const w of this.plain) this.sendPlain(w);
     for (const [id, r] of this.requests) this.send({ ...r.frame, id });
-    for (const c of this.locals) {
+    for (const c of [...this.locals]) {
       if (c.status === 'sent') this.resolveInDoubt(c);
       else this.trySend(c);
     }
@@ -812,7 +812,7 @@ class Client {
     c.status = 'sent';
     this.commits.set(c.id, c);
     this.send(frame);
-    for (const d of this.locals) if (d.deps.has(c)) this.trySend(d); // may now name it
+    for (const d of [...this.locals]) if (d.deps.has(c)) this.trySend(d); // may now name it
   }
 
   result(m) {
