@@ -360,4 +360,60 @@ describe('JavaScript client', () => {
     assert.equal(await serverValue(), 7);
     await proxy.close();
   });
+
+  test('a refused call rolls back its prediction and, at once, every local write that read it', async () => {
+    const { page } = await clientPage();
+    const proxy = await startProxy();
+    const board = unique('calls');
+    await page.evaluate(async ({ url, board }) => {
+      window.c = await open(url);
+      const card = (id, f) => `/demo/boards/${board}/cards/${id}/${f}`;
+      window.paths = { text: card('x', 'text'), votes: card('x', 'votes'), note: `/demo/notes/${board}` };
+      c.predict('board.add', (p, a) => {
+        p.set(card(a.card, 'text'), a.text);
+        p.set(card(a.card, 'votes'), 0);
+      });
+      c.predict('board.vote', (p, a) => {
+        if (p.get(card(a.card, 'text')) !== undefined) p.set(card(a.card, 'votes'), (p.get(card(a.card, 'votes')) ?? 0) + 1);
+      });
+      let votes;
+      c.watch(paths.votes, {}, (v) => (votes = v));
+      await until(() => votes, 'the watch');
+      window.votesView = () => votes;
+    }, { url: proxy.url, board });
+    proxy.pause('down'); // every answer waits until resume()
+    await page.evaluate(({ board }) => {
+      window.out = {};
+      const tooLong = 'x'.repeat(41);
+      window.add = c.call('board.add', { board, card: 'x', text: tooLong }).catch(async (e) => {
+        out.add = e.code;
+        // Before any later answer is handled: the vote predicted on top of the card is gone too.
+        out.votesAtAddFailure = await c.get(paths.votes);
+        out.votesViewAtAddFailure = votesView().exists;
+      });
+      window.vote = c.call('board.vote', { board, card: 'x' }).then(() => (out.vote = 'ok'), (e) => (out.vote = e.code));
+      // A transaction that reads the predicted count waits for the call, is rolled back with it
+      // and runs again with fresh reads.
+      let runs = 0;
+      window.tx = c.transaction(async (tx) => {
+        runs++;
+        const v = await tx.get(paths.votes);
+        tx.set(paths.note, v === undefined ? 'no card' : `card with ${v} votes`);
+      }).then((r) => {
+        out.txAttempts = r.attempts;
+        out.txRuns = runs;
+      });
+    }, { board });
+    assert.equal(await page.evaluate(() => votesView().pending && votesView().value), 1, 'both predictions shown');
+    proxy.resume();
+    await page.evaluate(() => Promise.all([add, vote, tx]));
+    const out = await page.evaluate(() => out);
+    assert.equal(out.add, 'INVALID_ARGUMENT');
+    assert.equal(out.votesAtAddFailure, undefined, 'the dependent prediction went with the refused one');
+    assert.equal(out.votesViewAtAddFailure, false);
+    assert.equal(out.vote, 'FUNCTION_ERROR');
+    assert.equal(out.txAttempts, 2, 'the transaction that read the prediction ran again');
+    assert.equal(await page.evaluate(() => c.get(paths.note)), 'no card');
+    await proxy.close();
+  });
 });

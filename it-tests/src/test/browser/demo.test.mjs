@@ -110,4 +110,85 @@ describe('demo board', () => {
     await a.close();
     await b.close();
   });
+
+  test('a predicted call shows before the node answers', async () => {
+    const name = unique('predict');
+    const proxy = await startProxy();
+    const a = await board(name, proxy.url);
+    const b = await board(name);
+    // a's answers are held back (late, not lost): the call reaches the node, its result waits.
+    proxy.pause('down');
+    await addCard(a, 'Predicted card');
+    await a.waitForSelector(`${card('Predicted card')}.pending`, opts);
+    await b.waitForSelector(`${card('Predicted card')}:not(.pending)`, opts); // the node ran it
+    assert.equal(await a.locator(`${card('Predicted card')}.pending`).count(), 1, 'a still waits for the answer');
+    await a.click(`${card('Predicted card')} .vote`);
+    await a.waitForSelector(`${card('Predicted card')} .votes.pending-value:text-is("1")`, opts);
+    await screenshot(a, 'demo-predicted');
+    proxy.resume();
+    await a.waitForSelector(`${card('Predicted card')}:not(.pending) .votes:text-is("1")`, opts);
+    await b.waitForSelector(`${card('Predicted card')} .votes:text-is("1")`, opts);
+    await a.close();
+    await b.close();
+    await proxy.close();
+  });
+
+  test('a refused call is rolled back on screen with what was built on its prediction', async () => {
+    const name = unique('refuse');
+    const proxy = await startProxy();
+    const a = await board(name, proxy.url);
+    const b = await board(name);
+    const long = 'A card text that is far too long for the node to accept';
+    proxy.pause('down');
+    await addCard(a, long);
+    await a.waitForSelector(`${card(long)}.pending`, opts);
+    // A vote on the predicted card reads the prediction: it is shown on top of it.
+    await a.click(`${card(long)} .vote`);
+    await a.waitForSelector(`${card(long)} .votes.pending-value:text-is("1")`, opts);
+    await a.evaluate(() => {
+      window.shown = [];
+      new MutationObserver(() => window.shown.push(document.querySelectorAll('.card').length)).observe(
+        document.querySelector('#cards'),
+        { childList: true },
+      );
+    });
+    await screenshot(a, 'demo-refused-before');
+    proxy.resume();
+    await a.waitForSelector(card(long), { ...opts, state: 'detached' });
+    await a.waitForFunction(() => document.querySelector('#notice').textContent.includes('Vote not counted'), null, opts);
+    await screenshot(a, 'demo-refused-rolled-back');
+    const notice = await a.textContent('#notice');
+    assert.match(notice, /Card not added: text size must be between/);
+    assert.match(notice, /Vote not counted: this card does not exist/);
+    assert.equal(await a.locator('.card').count(), 0);
+    // The card went with its vote: once gone it never came back (a vote prediction left behind
+    // would show as a card without text).
+    const shown = await a.evaluate(() => window.shown);
+    const gone = shown.indexOf(0);
+    assert.ok(gone >= 0 && shown.slice(gone).every((n) => n === 0), `cards shown: ${JSON.stringify(shown)}`);
+    assert.equal(await b.locator('.card').count(), 0, 'b never saw it');
+    await a.close();
+    await b.close();
+    await proxy.close();
+  });
+
+  test('a call whose answer was lost runs once after the reconnect', async () => {
+    const name = unique('lost');
+    const proxy = await startProxy();
+    const a = await board(name, proxy.url);
+    const b = await board(name);
+    await addCard(b, 'Count me once');
+    await a.waitForSelector(`${card('Count me once')}:not(.pending)`, opts);
+    proxy.hold('down'); // the call reaches the node; its answer is lost
+    await a.click(`${card('Count me once')} .vote`);
+    await b.waitForSelector(`${card('Count me once')} .votes:text-is("1")`, opts);
+    proxy.cut(); // a reconnects and sends the call again with the same call id
+    await a.waitForSelector('#state.state-open', { timeout: 30000 });
+    await a.waitForSelector(`${card('Count me once')}:not(.pending) .votes:text-is("1")`, opts);
+    await new Promise((r) => setTimeout(r, 500)); // a second run would show by now
+    assert.equal(await b.textContent(`${card('Count me once')} .votes`), '1');
+    await a.close();
+    await b.close();
+    await proxy.close();
+  });
 });

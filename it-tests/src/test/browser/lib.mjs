@@ -82,7 +82,9 @@ export async function until(cond, what, ms = WAIT) {
 /**
  * A TCP proxy in front of the node. cut() drops every open connection at once (the page sees
  * its WebSocket die as on a network failure), block() refuses new ones until unblock(), and
- * hold('down'|'up') silently discards what one direction carries until cut.
+ * hold('down'|'up') silently discards what one direction carries until cut, and
+ * pause('down'|'up') holds it back until resume() delivers it in order (an answer that is late,
+ * not lost).
  */
 export async function startProxy(target = new URL(BASE)) {
   const pairs = new Set();
@@ -90,10 +92,15 @@ export async function startProxy(target = new URL(BASE)) {
   const server = net.createServer((client) => {
     if (blocked) return client.destroy();
     const upstream = net.connect(Number(target.port), target.hostname);
-    const pair = { client, upstream, hold: null };
+    const pair = { client, upstream, hold: null, paused: null, queued: [] };
     pairs.add(pair);
-    client.on('data', (d) => pair.hold !== 'up' && upstream.write(d));
-    upstream.on('data', (d) => pair.hold !== 'down' && client.write(d));
+    const pass = (direction, d, to) => {
+      if (pair.hold === direction) return;
+      if (pair.paused === direction) pair.queued.push(d);
+      else to.write(d);
+    };
+    client.on('data', (d) => pass('up', d, upstream));
+    upstream.on('data', (d) => pass('down', d, client));
     const end = () => {
       pairs.delete(pair);
       client.destroy();
@@ -123,6 +130,16 @@ export async function startProxy(target = new URL(BASE)) {
     },
     hold(direction) {
       for (const p of pairs) p.hold = direction;
+    },
+    pause(direction) {
+      for (const p of pairs) p.paused = direction;
+    },
+    resume() {
+      for (const p of pairs) {
+        const to = p.paused === 'up' ? p.upstream : p.client;
+        p.paused = null;
+        for (const d of p.queued.splice(0)) to.write(d);
+      }
     },
     close() {
       this.cut();

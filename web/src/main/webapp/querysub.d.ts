@@ -21,6 +21,11 @@ export interface ConnectOptions {
   /** Backoff between reconnect attempts in ms (defaults 100 and 5000), with jitter. */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  /**
+   * How long a successful call's prediction may stay shown for paths no watch has seen change
+   * since (the function did not write them after all), in ms (default 2000).
+   */
+  echoGraceMs?: number;
   /** A WebSocket constructor (default: globalThis.WebSocket). */
   WebSocket?: typeof WebSocket;
 }
@@ -125,8 +130,39 @@ export interface Client {
    */
   transaction<T>(fn: (tx: Transaction) => T | Promise<T>, opts?: TransactionOptions): Promise<TransactionResult<T>>;
 
+  /**
+   * Calls a server function (docs/functions.md). Its prediction, if a predictor is registered,
+   * shows at once (pending). A call cut off by a dropped connection is sent again with the same
+   * callId, so it runs at most once. Rejects with the call's code: INVALID_ARGUMENT (with
+   * `fields`), UNKNOWN_FUNCTION, CONFLICT, FUNCTION_ERROR, TIMEOUT; or CLOSED.
+   */
+  call<R = Json>(fn: string, args?: Json, opts?: { callId?: string }): Promise<CallResult<R>>;
+
+  /**
+   * Registers what a call of `fn` is expected to write, applied to the local view the moment it is
+   * made. When the outcome arrives the prediction gives way to the real writes; a failed call's
+   * prediction, and every local write that read it, is rolled back. Returns an unregister function.
+   */
+  predict(fn: string, predictor: (p: Prediction, args: any) => void): () => void;
+
   /** Closes for good; pending requests and transactions fail with CLOSED. */
   close(): void;
+}
+
+/** A successful call: the function's result and the version of its writes. */
+export interface CallResult<R = Json> {
+  result: R;
+  version: Version;
+  attempts: number;
+  callId: string;
+}
+
+/** What a predictor reads and writes: the local view, no locks and no round trips. */
+export interface Prediction {
+  /** The value as this client shows it now (undefined when absent or not known here). */
+  get(path: string): Json | undefined;
+  set(path: string, value: Json): void;
+  delete(path: string): void;
 }
 
 export declare class QuerysubError extends Error {
@@ -134,6 +170,10 @@ export declare class QuerysubError extends Error {
   code: string;
   /** The path the error is about, when there is one. */
   path?: string;
+  /** INVALID_ARGUMENT from a call: each bad field and what is wrong with it. */
+  fields?: { field: string; message: string }[];
+  /** The call id of a failed call. */
+  callId?: string;
   /** CONFLICT: the lock that broke on the last run, and how many runs there were. */
   conflict?: Conflict;
   attempts?: number;

@@ -16,6 +16,7 @@ const DEFAULTS = {
   retryMaxMs: 1000,
   reconnectMinMs: 100,
   reconnectMaxMs: 5000,
+  echoGraceMs: 2000,
   WebSocket: undefined,
 };
 
@@ -287,6 +288,69 @@ class LocalCommit {
   }
 }
 
+/**
+ * A server function call and its prediction: the writes its predictor expects, shown pending
+ * until the outcome arrives. It sits in the local layer like a commit; a call that succeeds keeps
+ * its prediction until the watches covering it have caught up with the call's version (or, for
+ * paths the function did not write after all, for echoGraceMs), one that fails is rolled back,
+ * and so is every local write that read its prediction.
+ */
+class LocalCall {
+  constructor(fn, args, callId, prediction) {
+    this.isCall = true;
+    this.fn = fn;
+    this.args = args;
+    this.callId = callId;
+    this.writes = prediction?.writes ?? new Map();
+    this.deps = prediction?.deps ?? new Set();
+    this.waitFor = new Set();
+    // waiting (for open) | sent | valid | failed
+    this.status = 'waiting';
+    this.id = null;
+    this.version = null;
+    this.settledAt = 0;
+    this.done = new Promise((resolve) => (this.settle = resolve));
+  }
+
+  get pending() {
+    return this.status === 'waiting' || this.status === 'sent';
+  }
+}
+
+/** What a predictor gets: reads of the local view (no locks, no round trips), buffered writes. */
+class Prediction {
+  constructor(client) {
+    this.client = client;
+    this.writes = new Map();
+    this.deps = new Set();
+  }
+
+  /** The value at `path` as this client shows it now (undefined when absent or not known). */
+  get(path) {
+    checkPath(path, false);
+    if (this.writes.has(path)) return this.writes.get(path).value;
+    const o = this.client.overlay(path);
+    if (o?.commit.pending) this.deps.add(o.commit);
+    return this.client.viewOf(path, this.client.cached(path)?.entry).value;
+  }
+
+  set(path, value) {
+    checkPath(path, false);
+    if (value === undefined) throw new QuerysubError('VALUE_INVALID', `set(${path}): undefined is not JSON (use delete)`);
+    this.writes.set(path, { exists: true, value: freeze(JSON.parse(JSON.stringify(value))) });
+  }
+
+  delete(path) {
+    checkPath(path, false);
+    this.writes.set(path, { exists: false, value: undefined });
+  }
+}
+
+function newCallId() {
+  if (globalThis.crypto?.randomUUID) return globalThis.crypto.randomUUID();
+  return Date.now().toString(36) + '-' + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
+}
+
 /** What a transaction function gets: reads record locks, writes are buffered. */
 class Transaction {
   constructor(client) {
@@ -358,6 +422,8 @@ class Client {
     this.requests = new Map(); // id -> {frame, resolve, reject}
     this.locals = []; // LocalCommit, oldest first, until confirmed and echoed
     this.commits = new Map(); // commit request id -> LocalCommit
+    this.calls = new Map(); // call request id -> LocalCall
+    this.predictors = new Map(); // function name -> predictor
     this.dirty = new Set();
     this.pingTimer = null;
     this.open();
@@ -467,18 +533,22 @@ class Client {
       case 'result':
         this.result(m);
         break;
+      case 'callResult':
+        this.callResult(m);
+        break;
       case 'pong':
         this.awaitingPong = false;
         break;
       case 'error': {
         const r = this.requests.get(m.id);
-        const c = this.commits.get(m.id);
+        const c = this.commits.get(m.id) ?? this.calls.get(m.id);
         const err = new QuerysubError(m.code, m.message, { path: m.path });
         if (r) {
           this.requests.delete(m.id);
           r.reject(err);
         } else if (c) {
           this.commits.delete(m.id);
+          this.calls.delete(m.id);
           this.finish(c, { status: 'failed', error: err });
         } else if (this.byId.has(m.id)) {
           this.byId.get(m.id).error(m);
@@ -501,7 +571,11 @@ class Client {
     for (const w of this.plain) this.sendPlain(w);
     for (const [id, r] of this.requests) this.send({ ...r.frame, id });
     for (const c of [...this.locals]) {
-      if (c.status === 'sent') this.resolveInDoubt(c);
+      if (c.isCall) {
+        // A call id runs once: sending it again returns the first outcome if it already ran.
+        if (c.status === 'sent') c.status = 'waiting';
+        this.sendCall(c);
+      } else if (c.status === 'sent') this.resolveInDoubt(c);
       else this.trySend(c);
     }
     this.setState('open');
@@ -787,8 +861,90 @@ class Client {
     }
   }
 
+  // ---- server functions ------------------------------------------------------------------------
+
+  /**
+   * Registers a predictor for a server function: `predictor(p, args)` applies the writes the call
+   * is expected to make with `p.set` / `p.delete`, reading the local view with `p.get`. Returns a
+   * function that unregisters it.
+   */
+  predict(fn, predictor) {
+    this.predictors.set(fn, predictor);
+    return () => this.predictors.get(fn) === predictor && this.predictors.delete(fn);
+  }
+
+  /**
+   * Calls a server function. Its prediction (if a predictor is registered) shows at once, pending.
+   * Resolves with {result, version, attempts, callId}; rejects with a QuerysubError carrying the
+   * call's code (INVALID_ARGUMENT with `fields`, UNKNOWN_FUNCTION, CONFLICT, FUNCTION_ERROR,
+   * TIMEOUT) or CLOSED. A call interrupted by a dropped connection is sent again with the same
+   * callId after the reconnect, so it runs at most once.
+   */
+  async call(fn, args, opts = {}) {
+    if (this.state === 'closed') throw new QuerysubError('CLOSED', 'the client was closed');
+    const predictor = this.predictors.get(fn);
+    let prediction = null;
+    if (predictor) {
+      prediction = new Prediction(this);
+      try {
+        predictor(prediction, args);
+      } catch (e) {
+        prediction = null; // a predictor that throws predicts nothing; the call still goes out
+        this.reportError(new QuerysubError('PREDICTION_FAILED', `predictor of ${fn} threw: ${e?.message ?? e}`));
+      }
+    }
+    const c = new LocalCall(fn, args, opts.callId ?? newCallId(), prediction);
+    this.locals.push(c);
+    this.markCovering(c.writes.keys());
+    this.sendCall(c);
+    this.flush();
+    const out = await c.done;
+    if (out.status === 'valid') return { result: out.result, version: out.version, attempts: out.attempts, callId: c.callId };
+    throw out.error;
+  }
+
+  sendCall(c) {
+    if (c.status !== 'waiting' || !this.isOpen()) return; // sent on welcome
+    const frame = { type: 'call', id: this.nextId++, function: c.fn, callId: c.callId };
+    if (c.args !== undefined) frame.args = c.args;
+    c.id = frame.id;
+    c.status = 'sent';
+    this.calls.set(c.id, c);
+    this.send(frame);
+  }
+
+  callResult(m) {
+    const c = this.calls.get(m.id);
+    if (!c) return;
+    this.calls.delete(m.id);
+    if (m.status === 'ok') {
+      this.finish(c, { status: 'valid', version: m.version, result: freeze(m.result ?? null), attempts: m.attempts });
+    } else if (m.status === 'running') {
+      // The call is still running (elsewhere): ask again shortly with the same call id.
+      c.status = 'waiting';
+      setTimeout(() => this.sendCall(c), 200);
+    } else {
+      const e = m.error ?? {};
+      this.finish(c, {
+        status: 'failed',
+        error: new QuerysubError(e.code ?? 'INTERNAL', e.message ?? 'the call failed', { fields: e.fields ?? [], callId: c.callId }),
+      });
+    }
+  }
+
+  /** A prediction that read a rolled-back local write is dropped; the call itself goes on. */
+  dropBrokenPrediction(c) {
+    const gone = [...c.deps].some((d) => d.status === 'rejected' || d.status === 'failed' || d.status === 'lost');
+    if (!gone || !c.writes.size) return;
+    this.markCovering(c.writes.keys());
+    c.writes = new Map();
+    c.deps = new Set();
+    for (const d of [...this.locals]) if (d.deps.has(c)) this.trySend(d);
+  }
+
   /** Sends a waiting commit once its dependencies allow; settles it if one was rolled back. */
   trySend(c) {
+    if (c.isCall) return this.dropBrokenPrediction(c);
     if (c.status !== 'waiting') return;
     const gone = [...c.deps].find((d) => d.status === 'rejected' || d.status === 'failed' || d.status === 'lost');
     if (gone) {
@@ -798,8 +954,14 @@ class Client {
     // A value read of a pending write locks on that commit by its request id (pipelined: the
     // server resolves it, and rejects this one if that one fails), once it was sent on this
     // connection; the server forgets ids across connections, so until then this one waits.
+    // A call's request id names no commit on the server: a read of a predicted write waits for
+    // the call's outcome, then locks on its version.
     const lockOn = (dep) =>
-      dep.status === 'valid' ? { version: dep.version } : dep.status === 'sent' && dep.conn === this.conn ? { commit: dep.id } : null;
+      dep.status === 'valid'
+        ? { version: dep.version }
+        : !dep.isCall && dep.status === 'sent' && dep.conn === this.conn
+          ? { commit: dep.id }
+          : null;
     if ([...c.deps].some((d) => !lockOn(d)) || [...c.waitFor].some((d) => d.status !== 'valid')) return; // sent later
     if (!this.isOpen()) return; // sent on welcome
     const frame = { type: 'commit', id: this.nextId++, writes: [] };
@@ -828,6 +990,7 @@ class Client {
     if (!c.pending) return;
     c.status = out.status;
     c.version = out.version ?? null;
+    c.settledAt = Date.now();
     this.markCovering(c.writes.keys());
     if (out.status !== 'valid') this.locals.splice(this.locals.indexOf(c), 1);
     c.settle(out);
@@ -895,7 +1058,21 @@ class Client {
         if (!w.since || compareVersions(w.since, c.version) >= 0) continue;
         for (const p of c.writes.keys()) if (w.covers(p)) echoed = false;
       }
-      if (echoed) this.locals.splice(i--, 1);
+      // A call's prediction may name paths the function did not write after all: no change will
+      // echo them, so it goes after a grace period.
+      const graceOver = !echoed && c.isCall && Date.now() - c.settledAt >= this.opts.echoGraceMs;
+      if (echoed || graceOver) {
+        this.locals.splice(i--, 1);
+        if (graceOver) {
+          this.markCovering(c.writes.keys());
+          queueMicrotask(() => this.flush());
+        }
+      } else if (c.isCall && !c.graceTimer) {
+        c.graceTimer = setTimeout(() => {
+          this.gc();
+          this.flush();
+        }, this.opts.echoGraceMs);
+      }
     }
   }
 }

@@ -78,29 +78,50 @@ function newItem(id) {
   return li;
 }
 
-// Adding a card: two writes in one transaction, shown at once (pending) in this window.
+// Adding a card and voting are server functions (io.querysub.web.demo.Board). Each has a
+// predictor: the window shows the expected result at once (grey, pending), then the real one. A
+// call the node refuses (a text over 40 characters, a vote on a card deleted meanwhile) is rolled
+// back, together with anything this window did on top of its prediction.
+client.predict('board.add', (p, a) => {
+  p.set(cardPath(a.card, 'text'), a.text);
+  p.set(cardPath(a.card, 'votes'), 0);
+});
+client.predict('board.vote', (p, a) => {
+  if (p.get(cardPath(a.card, 'text')) === undefined) return; // no card here: predict nothing
+  p.set(cardPath(a.card, 'votes'), (p.get(cardPath(a.card, 'votes')) ?? 0) + 1);
+});
+
 $('#add').onsubmit = (e) => {
   e.preventDefault();
   const text = $('#new-text').value.trim();
   $('#new-text').value = '';
-  const id = Date.now().toString(36).padStart(9, '0') + Math.random().toString(36).slice(2, 6);
-  client
-    .transaction((tx) => {
-      tx.set(cardPath(id, 'text'), text);
-      tx.set(cardPath(id, 'votes'), 0);
-    })
-    .catch(report);
+  const card = Date.now().toString(36).padStart(9, '0') + Math.random().toString(36).slice(2, 6);
+  client.call('board.add', { board, card, text }).catch((err) => notice(`Card not added: ${describe(err)}`));
 };
 
-// A vote reads the count (from the watch's cache: no round trip) and writes it plus one. Two
-// windows voting at once conflict; the loser runs again with the new count, so no vote is lost.
+// Two windows voting at once conflict on the server; the function runs again with the new count,
+// so no vote is lost.
 function vote(id) {
-  client
-    .transaction(async (tx) => {
-      const votes = (await tx.get(cardPath(id, 'votes'))) ?? 0;
-      tx.set(cardPath(id, 'votes'), votes + 1);
-    })
-    .catch(report);
+  client.call('board.vote', { board, card: id }).catch((err) => notice(`Vote not counted: ${describe(err)}`));
+}
+
+/** A call's failure in words: the bad fields of INVALID_ARGUMENT, else the message. */
+function describe(err) {
+  if (err.fields?.length) return err.fields.map((f) => `${f.field} ${f.message}`).join('; ');
+  return err.message;
+}
+
+/** A page-level note, one line per refusal, until a click on it clears them. */
+function notice(text) {
+  const n = $('#notice');
+  const line = document.createElement('div');
+  line.textContent = text;
+  n.append(line);
+  n.hidden = false;
+  n.onclick = () => {
+    n.replaceChildren();
+    n.hidden = true;
+  };
 }
 
 function remove(id) {
