@@ -24,8 +24,9 @@ import java.util.concurrent.CompletableFuture;
  *       bench.fanout} (1000 watchers), {@code bench.iterations} (3000 notification and cached-read
  *       rounds), {@code bench.only} (comma-separated phases: commit1, commit50, echo, pipe, notify,
  *       cached, fanout);
- *   <li>{@code bench.nodeXmx} (1g), {@code bench.jfr} (true: record the node with JFR, profile
- *       settings, into {@code payara.jfr} in the work directory).
+ *   <li>{@code bench.nodeXmx} (1g), {@code bench.nodeOptions} (more options for the node's JVM,
+ *       separated by spaces, e.g. {@code -Dbench.echoIdleTimer=managed}), {@code bench.jfr} (true:
+ *       record the node with JFR, profile settings, into {@code payara.jfr} in the work directory).
  * </ul>
  */
 public final class WsBench {
@@ -46,6 +47,11 @@ public final class WsBench {
     File dir = new File(required("bench.dir"));
     List<String> nodeOptions = new ArrayList<>();
     nodeOptions.add("-Xmx" + System.getProperty("bench.nodeXmx", "1g"));
+    for (String o : System.getProperty("bench.nodeOptions", "").trim().split("\\s+")) {
+      if (!o.isEmpty()) {
+        nodeOptions.add(o);
+      }
+    }
     if (Boolean.getBoolean("bench.jfr")) {
       nodeOptions.add(
           "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
