@@ -21,9 +21,9 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@code bench.port} (default: a free port), {@code bench.warmup} and {@code bench.measure}
  *       (seconds per throughput run: 5 and 10), {@code bench.connections} (50), {@code
  *       bench.pipeConnections} (8) and {@code bench.window} (32 in flight per connection), {@code
- *       bench.fanout} (1000 watchers), {@code bench.iterations} (3000 notification and cached-read
- *       rounds), {@code bench.only} (comma-separated phases: commit1, commit50, echo, pipe, notify,
- *       cached, fanout);
+ *       bench.fanout} (1000 watchers), {@code bench.fanoutRounds} (20 measured rounds), {@code
+ *       bench.iterations} (3000 notification and cached-read rounds), {@code bench.only}
+ *       (comma-separated phases: commit1, commit50, echo, pipe, notify, cached, fanout);
  *   <li>{@code bench.nodeXmx} (1g), {@code bench.nodeOptions} (more options for the node's JVM,
  *       separated by spaces, e.g. {@code -Dbench.echoIdleTimer=managed}), {@code bench.jfr} (true:
  *       record the node with JFR, profile settings, into {@code payara.jfr} in the work directory).
@@ -137,7 +137,8 @@ public final class WsBench {
       w.cachedReads(c1);
     }
     if (all || only.contains("fanout")) {
-      w.fanOut(Integer.getInteger("bench.fanout", 1000), 20);
+      w.fanOut(
+          Integer.getInteger("bench.fanout", 1000), Integer.getInteger("bench.fanoutRounds", 20));
     }
   }
 
