@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,12 @@ import java.util.function.Consumer;
  * the server sent them. When the connection ends every pending future fails with a {@link
  * SyncException} and {@link #closed()} completes with the close reason; nothing reconnects on its
  * own (resume by connecting again and watching with {@code since}).
+ *
+ * <p>Batching (on unless {@link #connect(URI, String, Duration, boolean)} says otherwise, and used
+ * only when the server's {@code welcome} agrees): the server may send several messages in one array
+ * frame, and requests made while this client is sending a frame are sent together as one array
+ * frame once it is sent. Nothing changes for the caller: answers still complete their own futures,
+ * in order.
  */
 public final class SyncClient implements AutoCloseable {
   /** A watch this client holds. */
@@ -83,6 +90,15 @@ public final class SyncClient implements AutoCloseable {
   private volatile Consumer<ServerError> errorListener = e -> {};
   private volatile Session session;
 
+  /** A frame to send: {@code alone} frames are never joined with others. */
+  private record Outgoing(String text, boolean alone) {}
+
+  private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>(); // guarded by itself
+  private boolean sending; // a thread is draining the outbox (guarded by outbox)
+  private volatile boolean batching;
+  private volatile int maxBatch = 1;
+  private volatile int maxBatchChars;
+
   // One container for every client: each container may hold its own I/O threads.
   private static WebSocketContainer container;
   private static final ScheduledExecutorService PINGER =
@@ -111,6 +127,16 @@ public final class SyncClient implements AutoCloseable {
    * @throws SyncException when the connection or the hello fails within {@code timeout}
    */
   public static SyncClient connect(URI uri, String clientId, Duration timeout) {
+    return connect(uri, clientId, timeout, true);
+  }
+
+  /**
+   * Connects as {@link #connect(URI, String, Duration)} does.
+   *
+   * @param batching ask for array frames (several messages in one frame, both ways); false: one
+   *     message per frame, as a server without batching speaks
+   */
+  public static SyncClient connect(URI uri, String clientId, Duration timeout, boolean batching) {
     SyncClient c = new SyncClient();
     WebSocketContainer container = container();
     try {
@@ -124,13 +150,24 @@ public final class SyncClient implements AutoCloseable {
     if (clientId != null) {
       hello.add("clientId", clientId);
     }
+    if (batching) {
+      hello.add("batching", true);
+    }
     c.send(hello);
     JsonObject w = await(c.welcome, timeout, "welcome");
-    c.keepAlive(w.getJsonObject("limits").getInt("idleTimeoutSeconds", 0));
+    JsonObject limits = w.getJsonObject("limits");
+    c.maxBatch = limits.getInt("maxBatch", 1);
+    // A UTF-8 byte may take a char or less: a quarter of the frame limit is safe.
+    c.maxBatchChars = Math.min(1 << 20, limits.getInt("maxMessageSize", 1 << 20) / 4);
+    c.batching = batching && w.getBoolean("batching", false) && c.maxBatch > 1;
+    c.keepAlive(limits.getInt("idleTimeoutSeconds", 0));
     return c;
   }
 
-  /** Every frame the server sends, as text, before it is handled (for tests and tools). */
+  /**
+   * Every message the server sends, as text, before it is handled (for tests and tools). A message
+   * that came inside an array frame is passed on its own, as JSON-P writes it.
+   */
   public void onFrame(Consumer<String> listener) {
     frameListener = listener;
   }
@@ -190,9 +227,9 @@ public final class SyncClient implements AutoCloseable {
     return request(JSON.createObjectBuilder().add("type", "ping")).thenApply(o -> null);
   }
 
-  /** Sends a frame as it is (for tests of bad input). */
+  /** Sends a frame as it is, alone (for tests of bad input). */
   public void sendRaw(String text) {
-    sendText(text);
+    sendText(text, true);
   }
 
   /** Completes when the connection ends, with the close code and reason. */
@@ -247,29 +284,100 @@ public final class SyncClient implements AutoCloseable {
   }
 
   private void send(JsonObjectBuilder b) {
-    sendText(b.build().toString());
+    sendText(b.build().toString(), false);
   }
 
-  private void sendText(String text) {
+  /**
+   * Sends a frame. Without batching, under the client's lock (the basic remote takes one frame at a
+   * time). With batching, the frame joins the outbox; the thread that finds no sender running sends
+   * until the outbox is empty, joining what waits into array frames, so requests made during a send
+   * leave together in the next frame.
+   */
+  private void sendText(String text, boolean alone) {
     Session s = session;
     if (s == null || !s.isOpen()) {
       throw new SyncException("connection is closed", null);
     }
-    try {
-      synchronized (this) { // the basic remote takes one frame at a time
-        s.getBasicRemote().sendText(text);
+    if (!batching) {
+      synchronized (this) {
+        basicSend(s, text);
       }
+      return;
+    }
+    synchronized (outbox) {
+      outbox.add(new Outgoing(text, alone));
+      if (sending) {
+        return;
+      }
+      sending = true;
+    }
+    while (true) {
+      String frame;
+      synchronized (outbox) {
+        if (outbox.isEmpty()) {
+          sending = false;
+          return;
+        }
+        frame = nextFrame();
+      }
+      try {
+        basicSend(s, frame);
+      } catch (SyncException e) {
+        synchronized (outbox) {
+          outbox.clear();
+          sending = false;
+        }
+        close(); // every pending request fails when the close is seen
+        throw e;
+      }
+    }
+  }
+
+  /** The next frame from the outbox: one alone frame, or the requests waiting, joined. */
+  private String nextFrame() {
+    Outgoing first = outbox.poll();
+    if (first.alone || outbox.isEmpty() || outbox.peek().alone) {
+      return first.text;
+    }
+    StringBuilder b = new StringBuilder(first.text.length() * (outbox.size() + 1) + 2);
+    b.append('[').append(first.text);
+    int n = 1;
+    while (n < maxBatch && !outbox.isEmpty() && !outbox.peek().alone) {
+      if (b.length() + outbox.peek().text.length() > maxBatchChars) {
+        break;
+      }
+      b.append(',').append(outbox.poll().text);
+      n++;
+    }
+    return b.append(']').toString();
+  }
+
+  private static void basicSend(Session s, String text) {
+    try {
+      s.getBasicRemote().sendText(text);
     } catch (IOException e) {
       throw new SyncException("sending failed: " + e.getMessage(), e);
     }
   }
 
   private void handle(String text) {
-    frameListener.accept(text);
-    JsonObject o;
+    JsonValue v;
     try (JsonReader r = JSON.createReader(new StringReader(text))) {
-      o = r.readObject();
+      v = r.readValue();
     }
+    if (v instanceof JsonArray a) {
+      for (JsonValue m : a) {
+        JsonObject o = m.asJsonObject();
+        frameListener.accept(o.toString());
+        handle(o);
+      }
+    } else {
+      frameListener.accept(text);
+      handle(v.asJsonObject());
+    }
+  }
+
+  private void handle(JsonObject o) {
     String type = o.getString("type", "");
     String id = o.containsKey("id") ? o.get("id").toString() : null;
     switch (type) {
