@@ -141,7 +141,7 @@ public class SyncService {
   }
 
   WatchHub hub() {
-    return engine.watchHub();
+    return engine.ref().watchHub();
   }
 
   /** A session's async remote as the outbound queue's transport. */

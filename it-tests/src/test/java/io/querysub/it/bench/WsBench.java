@@ -114,9 +114,10 @@ public final class WsBench {
     }
     Load.Result cPipe = null;
     if (all || only.contains("pipe")) {
-      cPipe = commits("(3) commit, pipelined", pipeConnections, window, 1);
+      commits("(3) commit, pipelined, one request per frame", pipeConnections, window, 1, false);
+      cPipe = commits("(3) commit, pipelined, batched frames", pipeConnections, window, 1, true);
       Load.Result multi =
-          commits("(3) commit of 10 writes, pipelined", pipeConnections, window, 10);
+          commits("(3) commit of 10 writes, pipelined, batched", pipeConnections, window, 10, true);
       System.out.printf("    = %,.0f writes/s%n", multi.perSecond() * 10);
     }
     if (c50 != null && e50 != null) {
@@ -143,10 +144,19 @@ public final class WsBench {
   }
 
   private Load.Result commits(String name, int conns, int inFlight, int writes) throws Exception {
+    return commits(name, conns, inFlight, writes, true);
+  }
+
+  /**
+   * @param batching the client's batching: with one request in flight per connection it never has
+   *     two requests to join, so it matters only when pipelining
+   */
+  private Load.Result commits(String name, int conns, int inFlight, int writes, boolean batching)
+      throws Exception {
     List<SyncClient> clients = new ArrayList<>();
     try {
       for (int i = 0; i < conns; i++) {
-        clients.add(SyncClient.connect(node.ws("/sync"), "bench-" + i, TIMEOUT));
+        clients.add(SyncClient.connect(node.ws("/sync"), "bench-" + i, TIMEOUT, batching));
       }
       Cpu cpu = new Cpu();
       Load.Result r =

@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -289,9 +290,9 @@ public final class SyncClient implements AutoCloseable {
 
   /**
    * Sends a frame. Without batching, under the client's lock (the basic remote takes one frame at a
-   * time). With batching, the frame joins the outbox; the thread that finds no sender running sends
-   * until the outbox is empty, joining what waits into array frames, so requests made during a send
-   * leave together in the next frame.
+   * time). With batching, the frame joins the outbox and this method returns; one frame is in
+   * flight on the async remote at a time, and when it is sent, everything that joined the outbox
+   * meanwhile leaves as the next frame (an array frame when there are several requests).
    */
   private void sendText(String text, boolean alone) {
     Session s = session;
@@ -311,6 +312,11 @@ public final class SyncClient implements AutoCloseable {
       }
       sending = true;
     }
+    pumpOutbox(s);
+  }
+
+  /** Sends outbox frames until it is empty, one in flight at a time. */
+  private void pumpOutbox(Session s) {
     while (true) {
       String frame;
       synchronized (outbox) {
@@ -320,17 +326,37 @@ public final class SyncClient implements AutoCloseable {
         }
         frame = nextFrame();
       }
+      // Whichever of "send returned" and "send completed" comes second carries on, so a send
+      // that completes inline loops here instead of recursing.
+      AtomicInteger phase = new AtomicInteger();
       try {
-        basicSend(s, frame);
-      } catch (SyncException e) {
-        synchronized (outbox) {
-          outbox.clear();
-          sending = false;
-        }
-        close(); // every pending request fails when the close is seen
-        throw e;
+        s.getAsyncRemote()
+            .sendText(
+                frame,
+                r -> {
+                  if (!r.isOK()) {
+                    outboxFailed();
+                  } else if (phase.getAndIncrement() == 1) {
+                    pumpOutbox(s);
+                  }
+                });
+      } catch (RuntimeException e) {
+        outboxFailed();
+        throw new SyncException("sending failed: " + e.getMessage(), e);
+      }
+      if (phase.getAndIncrement() == 0) {
+        return;
       }
     }
+  }
+
+  /** A send failed: nothing more is sent, and closing fails every pending request. */
+  private void outboxFailed() {
+    synchronized (outbox) {
+      outbox.clear();
+      sending = true; // stays "busy": nothing is sent on this connection again
+    }
+    close();
   }
 
   /** The next frame from the outbox: one alone frame, or the requests waiting, joined. */
