@@ -106,6 +106,14 @@ public final class WsBench {
       c50 =
           commits("(1) commit, " + connections + " connections, one in flight", connections, 1, 1);
     }
+    if (only.contains("commit50plain")) { // not in a full run: the client without batching
+      commits(
+          "(1) commit, " + connections + " connections, one in flight, client batching off",
+          connections,
+          1,
+          1,
+          false);
+    }
     Load.Result e50 = null;
     Load.Result ePipe = null;
     if (all || only.contains("echo")) {

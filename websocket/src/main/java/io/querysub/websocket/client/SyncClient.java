@@ -290,9 +290,11 @@ public final class SyncClient implements AutoCloseable {
 
   /**
    * Sends a frame. Without batching, under the client's lock (the basic remote takes one frame at a
-   * time). With batching, the frame joins the outbox and this method returns; one frame is in
-   * flight on the async remote at a time, and when it is sent, everything that joined the outbox
-   * meanwhile leaves as the next frame (an array frame when there are several requests).
+   * time). With batching: when nothing else waits for an answer and nothing is being sent, this
+   * thread sends the frame on the basic remote (no hand-over, as without batching); otherwise the
+   * frame joins the outbox and this method returns, one frame is in flight on the async remote at a
+   * time, and when it is sent, everything that joined the outbox meanwhile leaves as the next frame
+   * (an array frame when there are several requests).
    */
   private void sendText(String text, boolean alone) {
     Session s = session;
@@ -305,14 +307,26 @@ public final class SyncClient implements AutoCloseable {
       }
       return;
     }
+    boolean direct;
     synchronized (outbox) {
-      outbox.add(new Outgoing(text, alone));
-      if (sending) {
-        return;
+      direct = !sending && pending.size() <= 1; // at most the request being sent
+      if (!direct) {
+        outbox.add(new Outgoing(text, alone));
+        if (sending) {
+          return;
+        }
       }
       sending = true;
     }
-    pumpOutbox(s);
+    if (direct) {
+      try {
+        basicSend(s, text);
+      } catch (SyncException e) {
+        outboxFailed();
+        throw e;
+      }
+    }
+    pumpOutbox(s); // what joined the outbox meanwhile, if anything
   }
 
   /** Sends outbox frames until it is empty, one in flight at a time. */
