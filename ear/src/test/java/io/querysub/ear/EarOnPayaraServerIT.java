@@ -109,6 +109,17 @@ class EarOnPayaraServerIT {
     HttpResponse<String> bad = send("GET", "/api/v1/data/a/%2e%2e/b", null);
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).contains("PATH_INVALID");
+
+    // A server function runs on Payara Server too.
+    send("PUT", "/api/v1/data/bank/accounts/ear1", "10");
+    HttpResponse<String> call =
+        send(
+            "POST",
+            "/api/v1/calls/bank.transfer",
+            "{\"callId\":\"ear-1\",\"args\":{\"from\":\"ear1\",\"to\":\"ear2\",\"amount\":3}}");
+    assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
+    assertThat(call.body()).contains("\"status\":\"ok\"").contains("\"from\":7");
+    assertThat(send("GET", "/api/v1/data/bank/accounts/ear2", null).body()).contains("\"value\":3");
   }
 
   private static HttpResponse<String> awaitReady() throws Exception {

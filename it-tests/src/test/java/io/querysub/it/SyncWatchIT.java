@@ -3,10 +3,12 @@ package io.querysub.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.querysub.engine.version.Version;
 import io.querysub.websocket.client.Batch;
 import io.querysub.websocket.client.Change;
 import io.querysub.websocket.client.CommitResult;
 import io.querysub.websocket.client.Entry;
+import io.querysub.websocket.client.PendingCommit;
 import io.querysub.websocket.client.Snapshot;
 import io.querysub.websocket.client.SyncClient;
 import io.querysub.websocket.client.Tx;
@@ -177,6 +179,48 @@ class SyncWatchIT {
       CommitResult ok = c.commit(Tx.create().read("/w5/acct", newer).set("/w5/acct", 19)).join();
       assertThat(ok.valid()).isTrue();
       assertThat(api.get("/w5/acct").version()).isEqualTo(ok.version());
+    }
+  }
+
+  @Test
+  void aBurstOfDependentCommitsCostsOneRoundTripAndARejectionCascadesThroughIt() {
+    Api api = new Api(base);
+    try (SyncClient c = Sync.connect(base, "it-burst")) {
+      String v0 = api.put("/w8/n", "0").version();
+      // Twenty increments, each locking on the one before, all sent before any answer.
+      List<PendingCommit> burst = new java.util.ArrayList<>();
+      burst.add(c.submit(Tx.create().read("/w8/n", v0).set("/w8/n", 1)));
+      for (int i = 2; i <= 20; i++) {
+        burst.add(c.submit(Tx.create().readAfter("/w8/n", burst.get(i - 2)).set("/w8/n", i)));
+      }
+      String previous = v0;
+      for (PendingCommit p : burst) {
+        CommitResult r = p.result().join();
+        assertThat(r.valid()).as("commit " + p.id()).isTrue();
+        assertThat(Version.parse(r.version())).isGreaterThan(Version.parse(previous));
+        previous = r.version();
+      }
+      assertThat(api.get("/w8/n").json().getInt("value")).isEqualTo(20);
+
+      // A burst whose first commit read a stale version: every commit of it is rejected.
+      api.put("/w8/n", "100");
+      PendingCommit first = c.submit(Tx.create().read("/w8/n", previous).set("/w8/n", 21));
+      PendingCommit second =
+          c.submit(Tx.create().readAfter("/w8/n", first).set("/w8/n", 22).set("/w8/m", 1));
+      PendingCommit third =
+          c.submit(
+              Tx.create().readAfter("/w8/m", second).childReadAfter("/w8", second).set("/w8/o", 1));
+      assertThat(first.result().join().conflict().path()).isEqualTo("/w8/n");
+      CommitResult r2 = second.result().join();
+      CommitResult r3 = third.result().join();
+      assertThat(r2.valid()).isFalse();
+      assertThat(r2.conflict().commit()).isEqualTo(first.id());
+      assertThat(r2.conflict().version()).isNull();
+      assertThat(r3.valid()).isFalse();
+      assertThat(r3.conflict().commit()).isEqualTo(second.id());
+      assertThat(api.get("/w8/n").json().getInt("value")).isEqualTo(100);
+      assertThat(api.get("/w8/m").status()).isEqualTo(404);
+      assertThat(api.get("/w8/o").status()).isEqualTo(404);
     }
   }
 

@@ -2,6 +2,7 @@ package io.querysub.websocket;
 
 import io.querysub.config.NodeSettings;
 import io.querysub.core.data.DataService;
+import io.querysub.core.fn.Functions;
 import io.querysub.core.node.NodeEngine;
 import io.querysub.engine.watch.WatchHub;
 import io.querysub.websocket.internal.Connection;
@@ -42,6 +43,7 @@ public class SyncService {
   @Inject NodeEngine engine;
   @Inject NodeSettings nodeSettings;
   @Inject Config config;
+  @Inject Functions functions;
 
   @Resource ManagedThreadFactory threadFactory;
   @Resource ManagedScheduledExecutorService scheduler;
@@ -115,7 +117,13 @@ public class SyncService {
   Connection open(Session session) {
     Connection c =
         new Connection(
-            session.getId(), data, this::hub, settings, new SessionTransport(session), senders);
+            session.getId(),
+            data,
+            this::hub,
+            settings,
+            new SessionTransport(session),
+            senders,
+            functions::call);
     open.add(c);
     return c;
   }

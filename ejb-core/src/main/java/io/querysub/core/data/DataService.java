@@ -53,12 +53,12 @@ public class DataService {
 
   /** The valid writes of a client path above {@code since}, and whether any were trimmed. */
   public History history(Path path, Version since) {
-    return store().history(clientPath(path), since);
+    return store().history(readablePath(path), since);
   }
 
   /** The current value of a client path and the version to lock on. */
   public ReadResult read(Path path) {
-    return store().read(clientPath(path));
+    return store().read(readablePath(path));
   }
 
   /**
@@ -68,7 +68,7 @@ public class DataService {
    */
   public ChildrenPage children(Path parent, String after, Integer limit, boolean withValues) {
     if (!parent.isRoot()) {
-      clientPath(parent);
+      readablePath(parent);
     }
     int max = settings.maxChildrenPage();
     int n = limit == null ? settings.defaultChildrenPage() : limit;
@@ -162,6 +162,20 @@ public class DataService {
           path.toString());
     }
   }
+
+  /**
+   * {@code path} when a client may read or watch it: a client path, or the record of a server
+   * function call ({@code /.calls} and below, read-only), so a caller can watch its call's outcome
+   * and calls can be listed.
+   */
+  public static Path readablePath(Path path) {
+    if (path.isSystem() && !path.isRoot() && path.segment(0).equals(CALLS)) {
+      return path;
+    }
+    return clientPath(path);
+  }
+
+  private static final String CALLS = ".calls";
 
   /**
    * {@code path} when a client may name it; refuses system paths ({@code PATH_INVALID}). Every

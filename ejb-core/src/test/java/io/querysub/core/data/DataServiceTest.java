@@ -71,10 +71,13 @@ class DataServiceTest {
   void refusesSystemPathsEverywhere() {
     DataService d = service(Map.of());
     Path sys = Path.parse("/.calls/x");
-    assertThat(codeOf(() -> d.read(sys))).isEqualTo(ErrorCode.PATH_INVALID);
-    assertThat(codeOf(() -> d.write(sys, Value.NULL))).isEqualTo(ErrorCode.PATH_INVALID);
-    assertThat(codeOf(() -> d.children(Path.parse("/.calls"), null, null, false)))
+    assertThat(codeOf(() -> d.read(Path.parse("/.sys/x")))).isEqualTo(ErrorCode.PATH_INVALID);
+    assertThat(codeOf(() -> d.children(Path.parse("/.sys"), null, null, false)))
         .isEqualTo(ErrorCode.PATH_INVALID);
+    // Call records may be read and listed, never written.
+    assertThat(d.read(sys).exists()).isFalse();
+    assertThat(d.children(Path.parse("/.calls"), null, null, false).children()).isEmpty();
+    assertThat(codeOf(() -> d.write(sys, Value.NULL))).isEqualTo(ErrorCode.PATH_INVALID);
     assertThat(codeOf(() -> d.commit(List.of(ReadLock.value(sys, Version.ZERO)), List.of())))
         .isEqualTo(ErrorCode.PATH_INVALID);
   }

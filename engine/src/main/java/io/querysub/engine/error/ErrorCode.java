@@ -36,5 +36,11 @@ public enum ErrorCode {
   /** The node is not ready to serve (still loading). */
   UNAVAILABLE,
   /** An unexpected failure; the message says what. */
-  INTERNAL
+  INTERNAL,
+  /** A server function's arguments did not bind or broke a constraint. */
+  INVALID_ARGUMENT,
+  /** No server function has this name. */
+  UNKNOWN_FUNCTION,
+  /** A server function threw; nothing it wrote was applied. */
+  FUNCTION_ERROR
 }

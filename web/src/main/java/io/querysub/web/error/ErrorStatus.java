@@ -12,7 +12,15 @@ public final class ErrorStatus {
 
   public static int of(ErrorCode code) {
     return switch (code) {
-      case PATH_INVALID, VERSION_INVALID, VALUE_INVALID, BAD_REQUEST, LIMIT_EXCEEDED -> 400;
+      case PATH_INVALID,
+          VERSION_INVALID,
+          VALUE_INVALID,
+          BAD_REQUEST,
+          LIMIT_EXCEEDED,
+          INVALID_ARGUMENT ->
+          400;
+      case UNKNOWN_FUNCTION -> 404;
+      case FUNCTION_ERROR -> 422;
       case PERMISSION_DENIED -> 403;
       case NOT_FOUND -> 404;
       case HISTORY_INCOMPLETE -> 410;

@@ -220,7 +220,48 @@ public final class SyncClient implements AutoCloseable {
 
   /** Commits a transaction; the future holds the result, valid or rejected. */
   public CompletableFuture<CommitResult> commit(Tx tx) {
-    return request(tx.toJson().add("type", "commit")).thenApply(SyncClient::result);
+    return submit(tx).result();
+  }
+
+  /**
+   * Sends a commit and returns at once with its request id, so that a later transaction can lock on
+   * its writes before the answer arrives ({@link Tx#readAfter}).
+   */
+  public PendingCommit submit(Tx tx) {
+    String id = Long.toString(ids.incrementAndGet());
+    CompletableFuture<JsonObject> f = new CompletableFuture<>();
+    pending.put(id, f);
+    send(tx.toJson().add("type", "commit").add("id", Long.parseLong(id)));
+    return new PendingCommit(id, f.thenApply(SyncClient::result));
+  }
+
+  /**
+   * Calls a server function. {@code callId} names the call: calling again with the same id (after a
+   * lost answer, say) returns the first call's outcome and never runs the function twice.
+   */
+  public CompletableFuture<CallResult> call(String function, String callId, JsonValue args) {
+    JsonObjectBuilder b =
+        JSON.createObjectBuilder()
+            .add("type", "call")
+            .add("function", function)
+            .add("callId", callId);
+    if (args != null) {
+      b.add("args", args);
+    }
+    return request(b).thenApply(SyncClient::callResult);
+  }
+
+  private static CallResult callResult(JsonObject o) {
+    JsonObject err = o.getJsonObject("error");
+    return new CallResult(
+        o.getString("callId"),
+        o.getString("status"),
+        o.get("result"),
+        o.containsKey("version") ? o.getString("version") : null,
+        err == null ? null : err.getString("code"),
+        err == null ? null : err.getString("message"),
+        err == null ? null : err.getJsonArray("fields"),
+        o.getInt("attempts", 0));
   }
 
   /** Round trip to the server. */
@@ -422,7 +463,7 @@ public final class SyncClient implements AutoCloseable {
     String id = o.containsKey("id") ? o.get("id").toString() : null;
     switch (type) {
       case "welcome" -> welcome.complete(o);
-      case "snapshot", "result", "pong" -> {
+      case "snapshot", "result", "callResult", "pong" -> {
         CompletableFuture<JsonObject> f = id == null ? null : pending.remove(id);
         if (f != null) {
           f.complete(o);
@@ -532,9 +573,10 @@ public final class SyncClient implements AutoCloseable {
             ? null
             : new CommitResult.Conflict(
                 c.getString("path"),
-                c.getString("version"),
+                c.containsKey("version") ? c.getString("version") : null,
                 c.getBoolean("children", false),
-                c.getString("reason", "")));
+                c.getString("reason", ""),
+                c.containsKey("commit") ? c.get("commit").toString() : null));
   }
 
   private static <T> T await(CompletableFuture<T> f, Duration timeout, String what) {

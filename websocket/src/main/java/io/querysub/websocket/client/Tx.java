@@ -30,6 +30,29 @@ public final class Tx {
     return this;
   }
 
+  /**
+   * The transaction saw what {@code earlier} (a commit of the same client, answered or not) wrote
+   * at {@code path}; if {@code earlier} is rejected, this commit is rejected too.
+   */
+  public Tx readAfter(String path, PendingCommit earlier) {
+    reads.add(
+        SyncClient.JSON
+            .createObjectBuilder()
+            .add("path", path)
+            .add("commit", Long.parseLong(earlier.id())));
+    return this;
+  }
+
+  /** The transaction listed the child keys of {@code path} as of {@code earlier}'s version. */
+  public Tx childReadAfter(String path, PendingCommit earlier) {
+    childReads.add(
+        SyncClient.JSON
+            .createObjectBuilder()
+            .add("path", path)
+            .add("commit", Long.parseLong(earlier.id())));
+    return this;
+  }
+
   /** Stores {@code value} (any JSON, {@link JsonValue#NULL} included) at {@code path}. */
   public Tx set(String path, JsonValue value) {
     writes.add(SyncClient.JSON.createObjectBuilder().add("path", path).add("value", value));

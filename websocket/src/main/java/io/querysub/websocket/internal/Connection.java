@@ -24,8 +24,10 @@ import io.querysub.websocket.protocol.WatchMode;
 import io.querysub.websocket.protocol.WireCodes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -54,7 +56,10 @@ public final class Connection {
   private final Outbound out;
   private final Outbound.Transport transport;
   private final RateLimiter limiter;
+  private final Calls calls;
+  private volatile String caller;
   private final Map<String, ActiveWatch> watches = new ConcurrentHashMap<>();
+  private final RecentCommits recent = new RecentCommits();
   private volatile boolean greeted;
   private volatile long lastHeard = System.nanoTime();
   private boolean closed; // guarded by this
@@ -66,6 +71,20 @@ public final class Connection {
       SyncSettings settings,
       Outbound.Transport transport,
       Executor executor) {
+    this(session, data, hub, settings, transport, executor, null);
+  }
+
+  /** With {@code calls} for server function calls (null: calls are refused). */
+  public Connection(
+      String session,
+      DataService data,
+      Supplier<WatchHub> hub,
+      SyncSettings settings,
+      Outbound.Transport transport,
+      Executor executor,
+      Calls calls) {
+    this.calls = calls;
+    this.caller = session;
     this.session = session;
     this.data = data;
     this.hub = hub;
@@ -182,6 +201,8 @@ public final class Connection {
       read(r);
     } else if (req instanceof Request.Commit c) {
       commit(c);
+    } else if (req instanceof Request.Call c) {
+      call(c);
     } else {
       out.send(FrameWriter.pong(req.id()));
     }
@@ -207,6 +228,9 @@ public final class Connection {
     }
     greeted = true;
     out.batching(h.batching());
+    if (h.clientId() != null) {
+      caller = h.clientId();
+    }
     out.send(
         FrameWriter.welcome(
             h.clientId(),
@@ -338,20 +362,122 @@ public final class Connection {
   }
 
   private void commit(Request.Commit c) {
-    data.checkTxSize(c.reads().size() + c.childReads().size(), c.writes().size());
-    List<ReadLock> locks = DataService.locks(c.reads(), c.childReads());
-    List<Write> writes = new ArrayList<>(c.writes().size());
-    for (Request.WriteOp w : c.writes()) {
-      Path p = Path.parse(w.path());
-      writes.add(w.delete() ? Write.delete(p) : new Write(p, data.value(w.value(), p)));
+    try {
+      data.checkTxSize(c.reads().size() + c.childReads().size(), c.writes().size());
+      List<Request.Lock> reads = new ArrayList<>(c.reads().size());
+      for (Request.Lock l : c.reads()) {
+        reads.add(resolve(l, false, c.id()));
+      }
+      List<Request.Lock> childReads = new ArrayList<>(c.childReads().size());
+      for (Request.Lock l : c.childReads()) {
+        childReads.add(resolve(l, true, c.id()));
+      }
+      List<ReadLock> locks = DataService.locks(reads, childReads);
+      List<Write> writes = new ArrayList<>(c.writes().size());
+      Set<Path> written = new HashSet<>();
+      for (Request.WriteOp w : c.writes()) {
+        Path p = Path.parse(w.path());
+        written.add(p);
+        writes.add(w.delete() ? Write.delete(p) : new Write(p, data.value(w.value(), p)));
+      }
+      CommitResult result = data.commit(locks, writes);
+      recent.remember(
+          c.id(),
+          result.isValid()
+              ? new RecentCommits.Valid(result.version(), written)
+              : new RecentCommits.Failed(
+                  "commit "
+                      + c.id()
+                      + " was rejected: the lock on "
+                      + result.conflict().path()
+                      + " broke"));
+      out.send(FrameWriter.result(c.id(), result));
+    } catch (DependencyFailed e) {
+      recent.remember(c.id(), new RecentCommits.Failed(e.reason));
+      out.send(
+          FrameWriter.dependencyRejected(
+              c.id(), e.lock.path(), e.children, e.lock.commit(), e.reason));
+    } catch (RuntimeException e) {
+      recent.remember(
+          c.id(), new RecentCommits.Failed("commit " + c.id() + " was refused: " + e.getMessage()));
+      throw e;
     }
-    CommitResult result = data.commit(locks, writes);
-    out.send(FrameWriter.result(c.id(), result));
   }
 
-  /** A client path: children and subtree watches may name the root; system paths are refused. */
+  /**
+   * Runs a server function call; its {@code callResult} is sent when the call ends, which may be
+   * after the answers to later requests.
+   */
+  private void call(Request.Call c) {
+    if (calls == null) {
+      throw new ProtocolException(
+          WireCodes.NOT_SUPPORTED, "this node runs no server functions", c.id(), null);
+    }
+    calls
+        .call(c.function(), c.callId(), c.args(), caller)
+        .whenComplete(
+            (o, e) ->
+                out.send(
+                    e == null
+                        ? FrameWriter.callResult(c.id(), o)
+                        : failure(c.id(), new IllegalStateException(e))));
+  }
+
+  /**
+   * A lock as the engine takes it: one naming an earlier commit of this connection reads that
+   * commit's version; if that commit was rejected or refused, so is this one ({@link
+   * DependencyFailed}).
+   */
+  private Request.Lock resolve(Request.Lock l, boolean children, String id) {
+    if (!l.dependent()) {
+      return l;
+    }
+    RecentCommits.Outcome o = recent.get(l.commit());
+    if (o == null) {
+      throw new ProtocolException(
+          WireCodes.NOT_FOUND,
+          "no commit with id "
+              + l.commit()
+              + " among the last "
+              + RecentCommits.KEPT
+              + " commits of this connection",
+          id,
+          l.path());
+    }
+    if (o instanceof RecentCommits.Failed f) {
+      throw new DependencyFailed(l, children, f.reason());
+    }
+    RecentCommits.Valid v = (RecentCommits.Valid) o;
+    if (!children && !v.written().contains(Path.parse(l.path()))) {
+      throw new ProtocolException(
+          WireCodes.BAD_REQUEST,
+          "commit " + l.commit() + " did not write " + l.path() + "; lock on a version instead",
+          id,
+          l.path());
+    }
+    return l.at(v.version().toString());
+  }
+
+  /** A lock named an earlier commit that was rejected or refused. */
+  private static final class DependencyFailed extends RuntimeException {
+    final Request.Lock lock;
+    final boolean children;
+    final String reason;
+
+    DependencyFailed(Request.Lock lock, boolean children, String reason) {
+      super(reason, null, false, false);
+      this.lock = lock;
+      this.children = children;
+      this.reason = reason;
+    }
+  }
+
+  /**
+   * A path a client may watch: children and subtree watches may name the root; system paths are
+   * refused, except call records (read-only).
+   */
   private static Path clientPath(String text, boolean rootAllowed) {
-    return DataService.clientPath(rootAllowed ? Path.parseAllowingRoot(text) : Path.parse(text));
+    return DataService.readablePath(rootAllowed ? Path.parseAllowingRoot(text) : Path.parse(text));
   }
 
   private String failure(String id, RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.querysub.websocket.protocol;
 
+import io.querysub.core.fn.CallOutcome;
 import io.querysub.engine.path.Path;
 import io.querysub.engine.store.ChildrenPage;
 import io.querysub.engine.store.CommitResult;
@@ -190,6 +191,56 @@ public final class FrameWriter {
       w.raw(",\"version\":").string(c.version().toString());
       w.raw(",\"children\":").raw(c.children() ? "true" : "false");
       w.raw(",\"reason\":").string(c.reason() == null ? "" : c.reason()).raw("}");
+    }
+    return w.raw("}").toString();
+  }
+
+  /**
+   * {@code result} of a commit rejected because a lock named an earlier commit ({@code commit}, its
+   * id as JSON text) that was itself rejected or refused: nothing was stored.
+   */
+  public static String dependencyRejected(
+      String id, String path, boolean children, String commit, String reason) {
+    FrameWriter w = new FrameWriter(200);
+    w.raw("{\"type\":\"result\",\"id\":").raw(id);
+    w.raw(",\"status\":\"rejected\",\"conflict\":{\"path\":").string(path);
+    w.raw(",\"commit\":").raw(commit);
+    w.raw(",\"children\":").raw(children ? "true" : "false");
+    w.raw(",\"reason\":").string(reason).raw("}");
+    return w.raw("}").toString();
+  }
+
+  /**
+   * {@code callResult}: a server function call's outcome, {@code ok} with the result spliced in as
+   * stored and the version of its writes, or {@code failed} with the error (and, for {@code
+   * INVALID_ARGUMENT}, each bad field).
+   */
+  public static String callResult(String id, CallOutcome o) {
+    FrameWriter w = new FrameWriter(200);
+    w.raw("{\"type\":\"callResult\",\"id\":").raw(id);
+    w.raw(",\"callId\":").string(o.callId());
+    w.raw(",\"function\":").string(o.function());
+    w.raw(",\"status\":").string(o.status().name().toLowerCase(java.util.Locale.ROOT));
+    w.raw(",\"attempts\":").raw(Integer.toString(o.attempts()));
+    if (o.status() == CallOutcome.Status.OK) {
+      w.raw(",\"result\":").raw(o.resultJson());
+    }
+    if (o.version() != null && o.status() != CallOutcome.Status.FAILED) {
+      w.raw(",\"version\":").string(o.version().toString());
+    }
+    if (o.status() == CallOutcome.Status.FAILED) {
+      w.raw(",\"error\":{\"code\":").string(o.code().name());
+      w.raw(",\"message\":").string(o.message() == null ? "" : o.message());
+      if (!o.fields().isEmpty()) {
+        w.raw(",\"fields\":[");
+        for (int i = 0; i < o.fields().size(); i++) {
+          CallOutcome.FieldError f = o.fields().get(i);
+          w.raw(i == 0 ? "{\"field\":" : ",{\"field\":").string(f.field());
+          w.raw(",\"message\":").string(f.message()).raw("}");
+        }
+        w.raw("]");
+      }
+      w.raw("}");
     }
     return w.raw("}").toString();
   }

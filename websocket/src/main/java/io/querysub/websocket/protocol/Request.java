@@ -42,11 +42,33 @@ public sealed interface Request {
   record Commit(String id, List<Lock> reads, List<Lock> childReads, List<WriteOp> writes)
       implements Request {}
 
-  /** A lock: the version of {@code path} (or of its key set) the transaction saw. */
-  record Lock(String path, String version) implements LockText {}
+  /**
+   * A lock: the version of {@code path} (or of its key set) the transaction saw. Exactly one of
+   * {@code version} and {@code commit} is set: {@code commit} names an earlier commit of the same
+   * connection (its request id as canonical JSON text) whose version the lock reads, for a commit
+   * that builds on one whose answer has not arrived yet.
+   */
+  record Lock(String path, String version, String commit) implements LockText {
+    public Lock(String path, String version) {
+      this(path, version, null);
+    }
+
+    /** Whether the lock names an earlier commit rather than a version. */
+    public boolean dependent() {
+      return commit != null;
+    }
+
+    /** The same lock reading {@code resolved} instead of the earlier commit. */
+    public Lock at(String resolved) {
+      return new Lock(path, resolved, null);
+    }
+  }
 
   /** A write: {@code value} is the JSON to store, or null with {@code delete} set. */
   record WriteOp(String path, JsonValue value, boolean delete) {}
+
+  /** Calls a server function; {@code args} is null when left out. */
+  record Call(String id, String function, String callId, JsonValue args) implements Request {}
 
   /** Asks for a {@code pong}; {@code id} is optional. */
   record Ping(String id) implements Request {}

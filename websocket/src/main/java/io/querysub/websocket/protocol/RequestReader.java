@@ -48,6 +48,7 @@ public final class RequestReader {
           "unwatch", Set.of("type", "id"),
           "read", Set.of("type", "id", "path"),
           "commit", Set.of("type", "id", "reads", "childReads", "writes"),
+          "call", Set.of("type", "id", "function", "callId", "args"),
           "ping", Set.of("type", "id"));
 
   private RequestReader() {}
@@ -115,7 +116,7 @@ public final class RequestReader {
     if (!(parsed instanceof JsonObject o)) {
       throw bad("a frame must be one JSON object (or an array of them)", null);
     }
-    String id = o.containsKey("id") ? id(o.get("id")) : null;
+    String id = o.containsKey("id") ? id(o.get("id"), "id", null) : null;
     if (!(o.get("type") instanceof JsonString t)) {
       throw bad("\"type\" must be a string naming the message", id);
     }
@@ -139,6 +140,7 @@ public final class RequestReader {
       case "unwatch" -> new Request.Unwatch(required(id, type));
       case "read" -> new Request.Read(required(id, type), string(o, "path", true, id));
       case "commit" -> commit(o, required(id, type));
+      case "call" -> call(o, required(id, type));
       default -> new Request.Ping(id);
     };
   }
@@ -174,13 +176,32 @@ public final class RequestReader {
     return new Request.Commit(id, reads, childReads, writes);
   }
 
+  private static Request.Call call(JsonObject o, String id) {
+    String function = string(o, "function", true, id);
+    String callId = string(o, "callId", true, id);
+    if (callId.isEmpty() || callId.length() > MAX_ID_LENGTH) {
+      throw bad("\"callId\" must be 1 to " + MAX_ID_LENGTH + " characters", id);
+    }
+    return new Request.Call(id, function, callId, o.get("args"));
+  }
+
   private static Request.Lock lock(JsonObject l, String list, String id) {
     for (String key : l.keySet()) {
-      if (!key.equals("path") && !key.equals("version")) {
+      if (!key.equals("path") && !key.equals("version") && !key.equals("commit")) {
         throw bad("unknown field '" + key + "' in " + list, id);
       }
     }
-    return new Request.Lock(string(l, "path", true, id), string(l, "version", true, id));
+    String path = string(l, "path", true, id);
+    String version = string(l, "version", false, id);
+    JsonValue commit = l.get("commit");
+    if ((version == null) == (commit == null)) {
+      throw new ProtocolException(
+          WireCodes.BAD_REQUEST,
+          "a lock in " + list + " has either a \"version\" or the \"commit\" it read, not both",
+          id,
+          path);
+    }
+    return new Request.Lock(path, version, commit == null ? null : id(commit, "commit", id));
   }
 
   private static Request.WriteOp write(JsonObject w, String id) {
@@ -257,19 +278,22 @@ public final class RequestReader {
     return id;
   }
 
-  /** The id as canonical JSON text: a string of 1..128 characters, or an integer. */
-  private static String id(JsonValue v) {
+  /**
+   * A request id ({@code field} names where it stands) as canonical JSON text: a string of 1..128
+   * characters, or an integer. {@code requestId} is the id of the request holding it, if known.
+   */
+  private static String id(JsonValue v, String field, String requestId) {
     if (v instanceof JsonString s) {
       int n = s.getString().length();
       if (n == 0 || n > MAX_ID_LENGTH) {
-        throw bad("\"id\" must be 1 to " + MAX_ID_LENGTH + " characters", null);
+        throw bad("\"" + field + "\" must be 1 to " + MAX_ID_LENGTH + " characters", requestId);
       }
       return s.toString();
     }
     if (v instanceof JsonNumber n && n.isIntegral() && n.bigIntegerValue().bitLength() < 64) {
       return Long.toString(n.longValue());
     }
-    throw bad("\"id\" must be a string or an integer", null);
+    throw bad("\"" + field + "\" must be a string or an integer", requestId);
   }
 
   private static ProtocolException bad(String message, String id) {

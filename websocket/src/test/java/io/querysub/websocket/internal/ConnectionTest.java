@@ -343,4 +343,89 @@ class ConnectionTest {
             .count();
     assertThat(refused).isGreaterThanOrEqualTo(60);
   }
+
+  @Test
+  void aLockMayNameAnEarlierCommitAndFollowsItsFate() {
+    hello();
+    // A burst of three commits, each building on the last, sent without waiting.
+    JsonObject r1 =
+        send("{\"type\":\"commit\",\"id\":1,\"writes\":[{\"path\":\"/d/a\",\"value\":1}]}");
+    JsonObject r2 =
+        send(
+            "{\"type\":\"commit\",\"id\":\"two\",\"reads\":[{\"path\":\"/d/a\",\"commit\":1}],"
+                + "\"childReads\":[{\"path\":\"/d\",\"commit\":1}],"
+                + "\"writes\":[{\"path\":\"/d/a\",\"value\":2}]}");
+    JsonObject r3 =
+        send(
+            "{\"type\":\"commit\",\"id\":3,\"reads\":[{\"path\":\"/d/a\",\"commit\":\"two\"}],"
+                + "\"writes\":[{\"path\":\"/d/a\",\"value\":3}]}");
+    assertThat(List.of(r1, r2, r3))
+        .allSatisfy(r -> assertThat(r.getString("status")).isEqualTo("valid"));
+    assertThat(data.read(Path.parse("/d/a")).value()).isEqualTo(Value.ofJson("3"));
+
+    // 4 reads a stale version: rejected. 5 builds on 4 and 6 on 5: rejected too, naming 4.
+    String stale = r1.getString("version");
+    JsonObject r4 =
+        send(
+            "{\"type\":\"commit\",\"id\":4,\"reads\":[{\"path\":\"/d/a\",\"version\":\""
+                + stale
+                + "\"}],\"writes\":[{\"path\":\"/d/a\",\"value\":40},{\"path\":\"/d/b\",\"value\":41}]}");
+    assertThat(r4.getString("status")).isEqualTo("rejected");
+    JsonObject r5 =
+        send(
+            "{\"type\":\"commit\",\"id\":5,\"reads\":[{\"path\":\"/d/b\",\"commit\":4}],"
+                + "\"writes\":[{\"path\":\"/d/c\",\"value\":50}]}");
+    JsonObject r6 =
+        send(
+            "{\"type\":\"commit\",\"id\":6,\"childReads\":[{\"path\":\"/d\",\"commit\":5}],"
+                + "\"writes\":[{\"path\":\"/d/e\",\"value\":60}]}");
+    assertThat(r5.getString("status")).isEqualTo("rejected");
+    assertThat(r5.getJsonObject("conflict").getString("path")).isEqualTo("/d/b");
+    assertThat(r5.getJsonObject("conflict").getInt("commit")).isEqualTo(4);
+    assertThat(r5.getJsonObject("conflict").containsKey("version")).isFalse();
+    assertThat(r6.getString("status")).isEqualTo("rejected");
+    assertThat(r6.getJsonObject("conflict").getInt("commit")).isEqualTo(5);
+    assertThat(r6.getJsonObject("conflict").getBoolean("children")).isTrue();
+    assertThat(r6.getJsonObject("conflict").getString("reason")).contains("commit 4");
+    for (String p : List.of("/d/b", "/d/c", "/d/e")) {
+      assertThat(data.read(Path.parse(p)).version().isZero()).as(p + " never written").isTrue();
+    }
+    assertThat(data.read(Path.parse("/d/a")).value()).isEqualTo(Value.ofJson("3"));
+
+    // A commit refused with an error counts as rejected for those that build on it.
+    assertThat(
+            send("{\"type\":\"commit\",\"id\":7,\"writes\":[{\"path\":\"/.sys/x\",\"value\":1}]}")
+                .getString("code"))
+        .isEqualTo("PATH_INVALID");
+    JsonObject r8 =
+        send(
+            "{\"type\":\"commit\",\"id\":8,\"reads\":[{\"path\":\"/d/a\",\"commit\":7}],"
+                + "\"writes\":[{\"path\":\"/d/f\",\"value\":1}]}");
+    assertThat(r8.getString("status")).isEqualTo("rejected");
+    assertThat(r8.getJsonObject("conflict").getString("reason")).contains("refused");
+  }
+
+  @Test
+  void aLockNamingAnUnknownCommitOrAPathItDidNotWriteIsRefused() {
+    hello();
+    send("{\"type\":\"commit\",\"id\":1,\"writes\":[{\"path\":\"/d/a\",\"value\":1}]}");
+    JsonObject unknown =
+        send(
+            "{\"type\":\"commit\",\"id\":2,\"reads\":[{\"path\":\"/d/a\",\"commit\":99}],"
+                + "\"writes\":[{\"path\":\"/d/a\",\"value\":2}]}");
+    assertThat(unknown.getString("code")).isEqualTo(WireCodes.NOT_FOUND);
+    assertThat(unknown.getInt("id")).isEqualTo(2);
+    JsonObject notWritten =
+        send(
+            "{\"type\":\"commit\",\"id\":3,\"reads\":[{\"path\":\"/d/z\",\"commit\":1}],"
+                + "\"writes\":[{\"path\":\"/d/a\",\"value\":2}]}");
+    assertThat(notWritten.getString("code")).isEqualTo(WireCodes.BAD_REQUEST);
+    assertThat(notWritten.getString("path")).isEqualTo("/d/z");
+    JsonObject both =
+        send(
+            "{\"type\":\"commit\",\"id\":4,\"reads\":[{\"path\":\"/d/a\",\"commit\":1,\"version\":\"0\"}],"
+                + "\"writes\":[{\"path\":\"/d/a\",\"value\":2}]}");
+    assertThat(both.getString("code")).isEqualTo(WireCodes.BAD_REQUEST);
+    assertThat(data.read(Path.parse("/d/a")).value()).isEqualTo(Value.ofJson("1"));
+  }
 }

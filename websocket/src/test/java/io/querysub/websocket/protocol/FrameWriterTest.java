@@ -113,6 +113,14 @@ class FrameWriterTest {
     assertThat(rejected.getString("status")).isEqualTo("rejected");
     assertThat(rejected.getJsonObject("conflict").getString("path")).isEqualTo("/a");
     assertThat(rejected.getJsonObject("conflict").getString("version")).isEqualTo(V1.toString());
+    JsonObject dependent =
+        parse(FrameWriter.dependencyRejected("\"b\"", "/a", true, "\"a\"", "commit \"a\" failed"));
+    assertThat(dependent.getString("id")).isEqualTo("b");
+    assertThat(dependent.getString("status")).isEqualTo("rejected");
+    assertThat(dependent.getJsonObject("conflict").getString("commit")).isEqualTo("a");
+    assertThat(dependent.getJsonObject("conflict").getBoolean("children")).isTrue();
+    assertThat(dependent.getJsonObject("conflict").containsKey("version")).isFalse();
+    assertThat(dependent.getJsonObject("conflict").getString("reason")).contains("\"a\"");
     JsonObject err = parse(FrameWriter.error(null, "BAD_REQUEST", "line\n\"x\"", null));
     assertThat(err.containsKey("id")).isFalse();
     assertThat(err.getString("message")).isEqualTo("line\n\"x\"");

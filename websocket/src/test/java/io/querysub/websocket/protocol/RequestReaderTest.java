@@ -48,6 +48,31 @@ class RequestReaderTest {
   }
 
   @Test
+  void aLockMayNameAnEarlierCommitByItsId() {
+    Request.Commit c =
+        (Request.Commit)
+            RequestReader.read(
+                "{\"type\":\"commit\",\"id\":4,\"reads\":[{\"path\":\"/a\",\"commit\":3}],"
+                    + "\"childReads\":[{\"path\":\"/\",\"commit\":\"c-2\"}],"
+                    + "\"writes\":[{\"path\":\"/a\",\"value\":1}]}");
+    assertThat(c.reads()).containsExactly(new Request.Lock("/a", null, "3"));
+    assertThat(c.childReads()).containsExactly(new Request.Lock("/", null, "\"c-2\""));
+    assertThat(c.reads().get(0).at("1.0.1")).isEqualTo(new Request.Lock("/a", "1.0.1"));
+    ProtocolException both =
+        refused(
+            "{\"type\":\"commit\",\"id\":4,\"reads\":[{\"path\":\"/a\",\"commit\":3,\"version\":\"0\"}]}");
+    assertThat(both.getMessage()).contains("not both");
+    assertThat(both.id()).isEqualTo("4");
+    assertThat(both.path()).isEqualTo("/a");
+    assertThat(refused("{\"type\":\"commit\",\"id\":4,\"reads\":[{\"path\":\"/a\"}]}").code())
+        .isEqualTo("BAD_REQUEST");
+    ProtocolException badId =
+        refused("{\"type\":\"commit\",\"id\":4,\"reads\":[{\"path\":\"/a\",\"commit\":1.5}]}");
+    assertThat(badId.getMessage()).contains("\"commit\" must be a string or an integer");
+    assertThat(badId.id()).isEqualTo("4");
+  }
+
+  @Test
   void refusesMalformedFramesWithBadRequest() {
     assertThat(refused("{not json").code()).isEqualTo("BAD_REQUEST");
     assertThat(refused("[1,2]").getMessage()).contains("one JSON object");

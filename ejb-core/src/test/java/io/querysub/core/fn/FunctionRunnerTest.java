@@ -1,0 +1,303 @@
+package io.querysub.core.fn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.querysub.engine.error.ErrorCode;
+import io.querysub.engine.error.QuerysubException;
+import io.querysub.engine.path.Path;
+import io.querysub.engine.store.ReadResult;
+import io.querysub.engine.store.Store;
+import io.querysub.engine.store.StoreOptions;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbConfig;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import java.io.StringReader;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The runner against a real store, with real JSON-B and Bean Validation, no container. */
+class FunctionRunnerTest {
+  private static final Validator VALIDATOR =
+      Validation.buildDefaultValidatorFactory().getValidator();
+
+  private Store store;
+  private TestFunctions fns;
+  private ExecutorService executor;
+  private ScheduledExecutorService scheduler;
+  private FunctionRunner runner;
+
+  @BeforeEach
+  void start() {
+    store = new Store(StoreOptions.DEFAULTS, new io.querysub.engine.version.HybridClock(1));
+    fns = new TestFunctions();
+    fns.store = store;
+    executor = Executors.newFixedThreadPool(4);
+    scheduler = Executors.newScheduledThreadPool(1);
+    FunctionSettings settings =
+        FunctionSettings.read(
+            k -> Optional.ofNullable(Map.of(FunctionSettings.MAX_ATTEMPTS, "4").get(k)));
+    runner = runnerFor(settings);
+  }
+
+  private FunctionRunner runnerFor(FunctionSettings settings) {
+    List<FunctionDef> defs = new ArrayList<>();
+    for (Method m : TestFunctions.class.getMethods()) {
+      if (m.isAnnotationPresent(ServerFunction.class)) {
+        defs.add(FunctionDef.of(fns, m, settings.timeout()));
+      }
+    }
+    Jsonb jsonb =
+        JsonbBuilder.create(
+            new JsonbConfig().setProperty("jsonb.fail-on-unknown-properties", true));
+    return new FunctionRunner(
+        store, FunctionRegistry.of(defs), settings, executor, scheduler, jsonb, VALIDATOR);
+  }
+
+  @AfterEach
+  void stop() {
+    executor.shutdownNow();
+    scheduler.shutdownNow();
+  }
+
+  private static JsonValue json(String text) {
+    return Json.createReader(new StringReader(text)).readValue();
+  }
+
+  private CallOutcome call(String fn, String id, String args) throws Exception {
+    return runner
+        .call(fn, id, args == null ? null : json(args), "tester")
+        .get(20, TimeUnit.SECONDS);
+  }
+
+  private String value(String path) {
+    return store.read(Path.parse(path)).value().json();
+  }
+
+  private JsonObject record(String callId) {
+    ReadResult r = store.read(FunctionRunner.callPath(callId));
+    assertThat(r.exists()).as("record of " + callId).isTrue();
+    return Json.createReader(new StringReader(r.value().json())).readObject();
+  }
+
+  private void fund(String acct, long n) throws Exception {
+    store.commit(
+        List.of(),
+        List.of(
+            new io.querysub.engine.store.Write(
+                Path.parse("/acct/" + acct),
+                io.querysub.engine.store.Value.ofJson(Long.toString(n)))));
+  }
+
+  @Test
+  void aCallAppliesItsWritesAndItsRecordAtOneVersion() throws Exception {
+    fund("a", 100);
+    CallOutcome o = call("bank.transfer", "c1", "{\"from\":\"a\",\"to\":\"b\",\"amount\":30}");
+    assertThat(o.status()).isEqualTo(CallOutcome.Status.OK);
+    assertThat(o.resultJson()).isEqualTo("70");
+    assertThat(o.attempts()).isEqualTo(1);
+    assertThat(value("/acct/a")).isEqualTo("70");
+    assertThat(value("/acct/b")).isEqualTo("30");
+    assertThat(store.read(Path.parse("/acct/a")).version()).isEqualTo(o.version());
+    assertThat(store.read(FunctionRunner.callPath("c1")).version()).isEqualTo(o.version());
+    JsonObject rec = record("c1");
+    assertThat(rec.getString("status")).isEqualTo("ok");
+    assertThat(rec.getString("function")).isEqualTo("bank.transfer");
+    assertThat(rec.getString("caller")).isEqualTo("tester");
+    assertThat(rec.getJsonObject("args").getInt("amount")).isEqualTo(30);
+    assertThat(rec.getInt("result")).isEqualTo(70);
+    assertThat(rec.getJsonNumber("startedAt").longValue()).isPositive();
+  }
+
+  @Test
+  void aRepeatedCallIdReturnsTheFirstOutcomeAndNeverRunsTwice() throws Exception {
+    fund("a", 100);
+    CallOutcome first =
+        call("bank.transfer", "same", "{\"from\":\"a\",\"to\":\"b\",\"amount\":10}");
+    CallOutcome again =
+        call("bank.transfer", "same", "{\"from\":\"a\",\"to\":\"b\",\"amount\":10}");
+    assertThat(again).isEqualTo(first);
+    assertThat(fns.runs.get()).isEqualTo(1);
+    assertThat(value("/acct/a")).isEqualTo("90");
+
+    // Sixteen callers with one id at once: one run.
+    List<CompletableFuture<CallOutcome>> all = new ArrayList<>();
+    ExecutorService callers = Executors.newFixedThreadPool(8);
+    try {
+      List<CompletableFuture<CompletableFuture<CallOutcome>>> sent = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        sent.add(
+            CompletableFuture.supplyAsync(
+                () ->
+                    runner.call(
+                        "bank.transfer",
+                        "burst",
+                        json("{\"from\":\"a\",\"to\":\"b\",\"amount\":5}"),
+                        "t"),
+                callers));
+      }
+      for (var s : sent) {
+        all.add(s.get(20, TimeUnit.SECONDS));
+      }
+    } finally {
+      callers.shutdown();
+    }
+    CallOutcome o = all.get(0).get(20, TimeUnit.SECONDS);
+    for (var f : all) {
+      assertThat(f.get(20, TimeUnit.SECONDS).status()).isEqualTo(CallOutcome.Status.OK);
+      assertThat(f.get(20, TimeUnit.SECONDS).version()).isEqualTo(o.version());
+    }
+    assertThat(fns.runs.get()).isEqualTo(2);
+    assertThat(value("/acct/a")).isEqualTo("85");
+  }
+
+  @Test
+  void aBrokenLockRerunsTheFunctionInAFreshTransaction() throws Exception {
+    fns.sabotagedRuns = 2;
+    CallOutcome o = call("test.contended", "k1", null);
+    assertThat(o.status()).isEqualTo(CallOutcome.Status.OK);
+    assertThat(o.attempts()).isEqualTo(3);
+    assertThat(o.resultJson()).isEqualTo("1001"); // the third run read the sabotaging write
+    assertThat(value("/c")).isEqualTo("1001");
+    FunctionStats.Snapshot s = runner.stats("test.contended").snapshot();
+    assertThat(s.calls()).isEqualTo(1);
+    assertThat(s.rerunsPerCall()).isEqualTo(2.0);
+    assertThat(s.rejectionRate()).isCloseTo(2.0 / 3, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(s.locksPerCall()).isEqualTo(1.0);
+    assertThat(record("k1").getInt("attempts")).isEqualTo(3);
+  }
+
+  @Test
+  void pastTheAttemptLimitACallFailsWithConflictAndNothingIsApplied() throws Exception {
+    fns.sabotagedRuns = Integer.MAX_VALUE;
+    CallOutcome o = call("test.contended", "k2", null);
+    assertThat(o.status()).isEqualTo(CallOutcome.Status.FAILED);
+    assertThat(o.code()).isEqualTo(ErrorCode.CONFLICT);
+    assertThat(o.attempts()).isEqualTo(4);
+    assertThat(o.message()).contains("/c");
+    assertThat(fns.runs.get()).isEqualTo(4);
+    assertThat(value("/c")).isEqualTo("1000"); // only the sabotaging writes
+    JsonObject rec = record("k2");
+    assertThat(rec.getString("status")).isEqualTo("failed");
+    assertThat(rec.getJsonObject("error").getString("code")).isEqualTo("CONFLICT");
+    assertThat(runner.stats("test.contended").snapshot().failures()).containsEntry("CONFLICT", 1L);
+  }
+
+  @Test
+  void aFunctionPastItsTimeLimitIsStoppedWithoutBlockingOthersAndAppliesNothing() throws Exception {
+    CompletableFuture<CallOutcome> slow = runner.call("test.sleepy", "s1", null, "t");
+    CompletableFuture<CallOutcome> spin = runner.call("test.spinner", "s2", null, "t");
+    assertThat(fns.slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    // Other calls go on while both overrun.
+    CallOutcome quick = call("test.noargs", "q1", null);
+    assertThat(quick.status()).isEqualTo(CallOutcome.Status.OK);
+    assertThat(quick.resultJson()).isEqualTo("\"q1\"");
+    assertThat(slow.isDone()).isFalse();
+
+    CallOutcome s = slow.get(10, TimeUnit.SECONDS);
+    assertThat(s.code()).isEqualTo(ErrorCode.TIMEOUT);
+    assertThat(s.message()).contains("300 ms");
+    assertThat(spin.get(10, TimeUnit.SECONDS).code()).isEqualTo(ErrorCode.TIMEOUT);
+    assertThat(store.read(Path.parse("/sleepy")).exists()).isFalse();
+    assertThat(store.read(Path.parse("/spin")).exists()).isFalse();
+    assertThat(record("s1").getJsonObject("error").getString("code")).isEqualTo("TIMEOUT");
+  }
+
+  @Test
+  void aThrowingFunctionFailsWithItsMessageAndAppliesNothing() throws Exception {
+    CallOutcome o = call("test.throws", "t1", "{}");
+    assertThat(o.code()).isEqualTo(ErrorCode.FUNCTION_ERROR);
+    assertThat(o.message()).isEqualTo("no such thing");
+    assertThat(store.read(Path.parse("/thrown")).exists()).isFalse();
+    fund("poor", 5);
+    CallOutcome broke =
+        call("bank.transfer", "t2", "{\"from\":\"poor\",\"to\":\"b\",\"amount\":6}");
+    assertThat(broke.code()).isEqualTo(ErrorCode.FUNCTION_ERROR);
+    assertThat(broke.message()).contains("insufficient funds");
+    assertThat(value("/acct/poor")).isEqualTo("5");
+  }
+
+  @Test
+  void invalidArgumentsNameEachBadFieldAndRunNothing() throws Exception {
+    CallOutcome o = call("bank.transfer", "i1", "{\"from\":\"\",\"to\":\"b\",\"amount\":-3}");
+    assertThat(o.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    assertThat(o.fields())
+        .extracting(CallOutcome.FieldError::field)
+        .containsExactly("amount", "from");
+    assertThat(o.message()).contains("amount").contains("from");
+    assertThat(record("i1").getJsonObject("error").getJsonArray("fields")).hasSize(2);
+
+    CallOutcome missing = call("bank.transfer", "i2", null);
+    assertThat(missing.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    assertThat(missing.fields()).extracting(CallOutcome.FieldError::field).containsExactly("args");
+
+    CallOutcome wrongType =
+        call("bank.transfer", "i3", "{\"from\":\"a\",\"to\":\"b\",\"amount\":\"lots\"}");
+    assertThat(wrongType.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    CallOutcome typo = call("bank.transfer", "i4", "{\"from\":\"a\",\"to\":\"b\",\"amout\":1}");
+    assertThat(typo.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    CallOutcome extra = call("test.noargs", "i5", "{\"x\":1}");
+    assertThat(extra.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    assertThat(fns.runs.get()).isZero();
+  }
+
+  @Test
+  void anUnknownFunctionIsRefusedAndNotStored() throws Exception {
+    CallOutcome o = call("no.such", "u1", "{}");
+    assertThat(o.code()).isEqualTo(ErrorCode.UNKNOWN_FUNCTION);
+    assertThat(store.read(FunctionRunner.callPath("u1")).exists()).isFalse();
+    assertThatThrownBy(() -> runner.call("test.noargs", "", null, "t"))
+        .isInstanceOf(QuerysubException.class);
+  }
+
+  @Test
+  void definitionsAreCheckedAndDescribed() throws Exception {
+    class Bad {
+      @ServerFunction("bad name!")
+      public void a(FunctionTx tx) {}
+
+      @ServerFunction("x.y")
+      public void b(String s) {}
+    }
+    assertThatThrownBy(
+            () ->
+                FunctionDef.of(
+                    new Bad(), Bad.class.getMethod("a", FunctionTx.class), Duration.ofSeconds(5)))
+        .hasMessageContaining("bad name!");
+    assertThatThrownBy(
+            () ->
+                FunctionDef.of(
+                    new Bad(), Bad.class.getMethod("b", String.class), Duration.ofSeconds(5)))
+        .hasMessageContaining("takes a FunctionTx");
+    Method t =
+        TestFunctions.class.getMethod("transfer", FunctionTx.class, TestFunctions.Transfer.class);
+    FunctionDef d = FunctionDef.of(fns, t, Duration.ofSeconds(5));
+    assertThatThrownBy(() -> FunctionRegistry.of(List.of(d, d)))
+        .hasMessageContaining("bank.transfer");
+    FunctionDef.Info info = d.describe(VALIDATOR);
+    assertThat(info.argType()).isEqualTo("Transfer");
+    assertThat(info.argConstraints()).containsExactlyInAnyOrder("NotNull", "Valid");
+    assertThat(info.fields())
+        .extracting(FunctionDef.Field::name)
+        .containsExactly("amount", "from", "to");
+    assertThat(info.fields().get(0).constraints()).containsExactly("Positive");
+    assertThat(info.timeoutMillis()).isEqualTo(5000);
+  }
+}
