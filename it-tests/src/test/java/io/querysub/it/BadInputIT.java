@@ -71,7 +71,9 @@ class BadInputIT {
     refused(api.put("/.sys/x", "1"), 400, "PATH_INVALID");
     refused(api.get("/.sys/x"), 400, "PATH_INVALID");
     refused(api.delete("/.calls/1"), 400, "PATH_INVALID");
-    refused(api.children("/.calls"), 400, "PATH_INVALID");
+    refused(api.children("/.sys"), 400, "PATH_INVALID");
+    refused(api.put("/.calls/1", "{}"), 400, "PATH_INVALID"); // call records are read-only
+    assertThat(api.children("/.calls").status()).isEqualTo(200);
     Api.Reply tx =
         api.tx(
             "{\"writes\":[{\"path\":\"/sysok/a\",\"value\":1},{\"path\":\"/.sys/x\",\"value\":1}]}");

@@ -27,9 +27,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -78,6 +80,10 @@ public final class FunctionRunner {
   private final Validator validator;
   private final Map<String, CompletableFuture<CallOutcome>> inFlight = new ConcurrentHashMap<>();
   private final Map<String, FunctionStats> stats = new ConcurrentHashMap<>();
+  private final Queue<Expiry> expiries = new ConcurrentLinkedQueue<>();
+
+  /** A call record to delete once the retention has passed. */
+  private record Expiry(long deadlineNanos, Path path, Version version) {}
 
   public FunctionRunner(
       Store store,
@@ -108,6 +114,42 @@ public final class FunctionRunner {
     this.validator = validator;
     for (FunctionDef d : registry.all()) {
       stats.put(d.name(), new FunctionStats());
+    }
+    long retention = settings.callRetention().toNanos();
+    if (retention > 0) {
+      long period =
+          Math.max(
+              TimeUnit.MILLISECONDS.toNanos(50),
+              Math.min(retention / 4, TimeUnit.SECONDS.toNanos(1)));
+      scheduler.scheduleWithFixedDelay(this::expire, period, period, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void expireLater(Path record, Version version) {
+    long retention = settings.callRetention().toNanos();
+    if (retention > 0) {
+      expiries.add(new Expiry(System.nanoTime() + retention, record, version));
+    }
+  }
+
+  /**
+   * Deletes the records of calls that ended more than {@link FunctionSettings#callRetention()} ago
+   * (in the order they ended), each under a lock on the version it ended at. Once deleted, a call
+   * id may be used again.
+   */
+  private void expire() {
+    try {
+      long now = System.nanoTime();
+      for (Expiry e = expiries.peek();
+          e != null && e.deadlineNanos() - now <= 0;
+          e = expiries.peek()) {
+        expiries.poll();
+        store()
+            .commit(
+                List.of(ReadLock.value(e.path(), e.version())), List.of(Write.delete(e.path())));
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "deleting expired call records failed; retrying", e);
     }
   }
 
@@ -181,10 +223,10 @@ public final class FunctionRunner {
       try {
         arg = bind(def, args);
       } catch (InvalidArgument e) {
-        call.finish(ErrorCode.INVALID_ARGUMENT, e.getMessage(), e.fields, 0, 0, Version.ZERO);
+        call.finish(ErrorCode.INVALID_ARGUMENT, e.getMessage(), e.fields, 0, 0, existing.version());
         return future;
       }
-      Version begun = begin(call);
+      Version begun = begin(call, existing.version());
       if (begun == null) {
         future.complete(fromRecord(callId, store().read(recordPath)));
         return future;
@@ -205,14 +247,15 @@ public final class FunctionRunner {
   }
 
   /**
-   * Stores the running record, if no call with this id exists; its version, or null if one does.
+   * Stores the running record if the path is still as read (absent, at {@code absentAt}: never
+   * written, or an expired record's delete); its version, or null if another call got there first.
    */
-  private Version begin(Call c) {
+  private Version begin(Call c, Version absentAt) {
     JsonObjectBuilder record = c.record("running");
     CommitResult r =
         store()
             .commit(
-                List.of(ReadLock.value(c.recordPath, Version.ZERO)),
+                List.of(ReadLock.value(c.recordPath, absentAt)),
                 List.of(new Write(c.recordPath, Value.ofJson(record.build().toString()))));
     return r.isValid() ? r.version() : null;
   }
@@ -332,6 +375,7 @@ public final class FunctionRunner {
       c.stats.committed(r.isValid());
       if (r.isValid()) {
         c.stats.finished(null, System.nanoTime() - c.started, lockCount, n);
+        expireLater(c.recordPath, r.version());
         c.future.complete(CallOutcome.ok(c.callId, c.def.name(), resultJson, r.version(), n));
       } else if (r.conflict().path().equals(c.recordPath)) {
         // The record changed under the call (it was deleted or rewritten): report what it says.
@@ -558,6 +602,7 @@ public final class FunctionRunner {
           future.complete(fromRecord(callId, store().read(recordPath)));
           return;
         }
+        expireLater(recordPath, r.version());
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "call " + callId + ": could not store its failure", e);
       }

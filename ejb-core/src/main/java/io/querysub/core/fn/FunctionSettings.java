@@ -17,14 +17,22 @@ import java.util.function.Function;
  *     maxBackoff}
  * @param maxBackoff the longest wait between runs
  * @param threads threads that run functions on this node
+ * @param callRetention how long a call's record is kept after the call ends (and so how long a
+ *     repeated call id returns the first outcome); zero keeps records for ever
  */
 public record FunctionSettings(
-    Duration timeout, int maxAttempts, Duration backoff, Duration maxBackoff, int threads) {
+    Duration timeout,
+    int maxAttempts,
+    Duration backoff,
+    Duration maxBackoff,
+    int threads,
+    Duration callRetention) {
   public static final String TIMEOUT = "querysub.fn.timeout";
   public static final String MAX_ATTEMPTS = "querysub.fn.maxAttempts";
   public static final String BACKOFF = "querysub.fn.backoff";
   public static final String MAX_BACKOFF = "querysub.fn.maxBackoff";
   public static final String THREADS = "querysub.fn.threads";
+  public static final String CALL_RETENTION = "querysub.fn.callRetention";
 
   public static FunctionSettings defaults() {
     return read(k -> Optional.empty());
@@ -38,6 +46,7 @@ public record FunctionSettings(
     Duration maxBackoff = duration(source, MAX_BACKOFF, "100ms", problems);
     int attempts = integer(source, MAX_ATTEMPTS, 10, 1, 1000, problems);
     int threads = integer(source, THREADS, 16, 1, 1024, problems);
+    Duration retention = duration(source, CALL_RETENTION, "5m", problems);
     if (timeout.isZero()) {
       problems.add(TIMEOUT + ": must be more than 0");
     }
@@ -47,7 +56,7 @@ public record FunctionSettings(
     if (!problems.isEmpty()) {
       throw new ConfigurationException(problems);
     }
-    return new FunctionSettings(timeout, attempts, backoff, maxBackoff, threads);
+    return new FunctionSettings(timeout, attempts, backoff, maxBackoff, threads, retention);
   }
 
   private static Duration duration(

@@ -300,4 +300,25 @@ class FunctionRunnerTest {
     assertThat(info.fields().get(0).constraints()).containsExactly("Positive");
     assertThat(info.timeoutMillis()).isEqualTo(5000);
   }
+
+  @Test
+  void callRecordsExpireAfterTheRetentionAndTheIdMayBeUsedAgain() throws Exception {
+    FunctionRunner short_ =
+        runnerFor(
+            FunctionSettings.read(
+                k -> Optional.ofNullable(Map.of(FunctionSettings.CALL_RETENTION, "200ms").get(k))));
+    CallOutcome first = short_.call("test.noargs", "e1", null, "t").get(20, TimeUnit.SECONDS);
+    CallOutcome failed = short_.call("test.throws", "e2", null, "t").get(20, TimeUnit.SECONDS);
+    assertThat(failed.code()).isEqualTo(ErrorCode.FUNCTION_ERROR);
+    assertThat(store.read(FunctionRunner.callPath("e1")).exists()).isTrue();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                !store.read(FunctionRunner.callPath("e1")).exists()
+                    && !store.read(FunctionRunner.callPath("e2")).exists());
+    CallOutcome again = short_.call("test.noargs", "e1", null, "t").get(20, TimeUnit.SECONDS);
+    assertThat(again.status()).isEqualTo(CallOutcome.Status.OK);
+    assertThat(again.version()).isNotEqualTo(first.version());
+  }
 }
