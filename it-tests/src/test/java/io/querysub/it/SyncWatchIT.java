@@ -325,9 +325,15 @@ class SyncWatchIT {
       assertThat(c.welcome().getBoolean("batching")).isTrue();
       List<java.util.concurrent.CompletableFuture<CommitResult>> results =
           new java.util.ArrayList<>();
-      for (int i = 0; i < 300; i++) {
+      for (int i = 0; i < 150; i++) { // pipelined: what waits during a send leaves together
         results.add(c.commit(Tx.create().set("/batch/client/k" + (i % 7), i)));
       }
+      c.batch( // explicitly: array frames of up to maxBatch requests
+          () -> {
+            for (int i = 150; i < 300; i++) {
+              results.add(c.commit(Tx.create().set("/batch/client/k" + (i % 7), i)));
+            }
+          });
       for (int i = 0; i < 300; i++) {
         assertThat(results.get(i).get(20, TimeUnit.SECONDS).valid()).isTrue();
       }

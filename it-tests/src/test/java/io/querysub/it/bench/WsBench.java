@@ -156,8 +156,9 @@ public final class WsBench {
   }
 
   /**
-   * @param batching the client's batching: with one request in flight per connection it never has
-   *     two requests to join, so it matters only when pipelining
+   * @param batching the client's batching; when pipelining, each sender also makes as many commits
+   *     as its window has free places inside one {@code SyncClient.batch}, so they leave in one
+   *     array frame (with one request in flight there is nothing to join)
    */
   private Load.Result commits(String name, int conns, int inFlight, int writes, boolean batching)
       throws Exception {
@@ -179,7 +180,8 @@ public final class WsBench {
                   tx.set("/load/c" + c + "/k" + k, seq);
                 }
                 return clients.get(c).commit(tx).thenApply(CommitResult::valid);
-              });
+              },
+              batching && inFlight > 1 ? (c, body) -> clients.get(c).batch(body) : null);
       System.out.println(name + ": " + r.line() + "; " + cpu.line());
       return r;
     } finally {

@@ -99,6 +99,8 @@ public final class SyncClient implements AutoCloseable {
   private volatile boolean batching;
   private volatile int maxBatch = 1;
   private volatile int maxBatchChars;
+  // Requests made inside batch(...) on this thread, or null.
+  private final ThreadLocal<List<Outgoing>> batch = new ThreadLocal<>();
 
   // One container for every client: each container may hold its own I/O threads.
   private static WebSocketContainer container;
@@ -269,6 +271,41 @@ public final class SyncClient implements AutoCloseable {
     return request(JSON.createObjectBuilder().add("type", "ping")).thenApply(o -> null);
   }
 
+  /**
+   * Sends the requests {@code body} makes on this thread together, as array frames of up to the
+   * server's {@code maxBatch} requests, once {@code body} returns (or throws: what it made is sent
+   * anyway). Answers complete each request's future as usual. Without batching (off, or a server
+   * that does not batch) the requests are sent one by one, as {@code body} makes them.
+   */
+  public void batch(Runnable body) {
+    if (!batching || batch.get() != null) {
+      body.run(); // not batching, or already inside a batch of this thread
+      return;
+    }
+    List<Outgoing> collected = new ArrayList<>();
+    batch.set(collected);
+    try {
+      body.run();
+    } finally {
+      batch.remove();
+      if (!collected.isEmpty()) {
+        Session s = session;
+        if (s == null || !s.isOpen()) {
+          throw new SyncException("connection is closed", null);
+        }
+        boolean start;
+        synchronized (outbox) {
+          outbox.addAll(collected);
+          start = !sending;
+          sending = true;
+        }
+        if (start) {
+          pumpOutbox(s);
+        }
+      }
+    }
+  }
+
   /** Sends a frame as it is, alone (for tests of bad input). */
   public void sendRaw(String text) {
     sendText(text, true);
@@ -346,6 +383,11 @@ public final class SyncClient implements AutoCloseable {
       synchronized (this) {
         basicSend(s, text);
       }
+      return;
+    }
+    List<Outgoing> collecting = batch.get();
+    if (collecting != null) {
+      collecting.add(new Outgoing(text, alone));
       return;
     }
     boolean direct;
