@@ -48,9 +48,10 @@ import java.util.function.Consumer;
  *
  * <p>Batching (on unless {@link #connect(URI, String, Duration, boolean)} says otherwise, and used
  * only when the server's {@code welcome} agrees): the server may send several messages in one array
- * frame, and requests made while this client is sending a frame are sent together as one array
- * frame once it is sent. Nothing changes for the caller: answers still complete their own futures,
- * in order.
+ * frame; a request made while others wait for answers and a frame is being sent is sent with the
+ * others waiting as one array frame once that frame is sent; {@link #batch} sends the requests made
+ * inside it together. A lone request goes straight out, as without batching. Nothing changes for
+ * the caller: answers still complete their own futures, in order.
  */
 public final class SyncClient implements AutoCloseable {
   /** A watch this client holds. */
