@@ -6,8 +6,16 @@ import io.querysub.websocket.client.Snapshot;
 import io.querysub.websocket.client.SyncClient;
 import io.querysub.websocket.client.WatchListener;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.ContainerProvider;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
@@ -94,6 +102,52 @@ final class Sync {
         skipped.add(f);
       }
       throw new AssertionError("no " + type + " frame within 20 s; skipped " + skipped);
+    }
+  }
+
+  /** A bare WebSocket client that keeps every frame as it came (arrays included). */
+  static final class Raw implements AutoCloseable {
+    final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    private final Session session;
+
+    Raw(URL base) throws Exception {
+      session =
+          ContainerProvider.getWebSocketContainer()
+              .connectToServer(
+                  new Endpoint() {
+                    @Override
+                    public void onOpen(Session s, EndpointConfig config) {
+                      s.addMessageHandler(String.class, (MessageHandler.Whole<String>) frames::add);
+                    }
+                  },
+                  ClientEndpointConfig.Builder.create().build(),
+                  uri(base));
+    }
+
+    void send(String frame) throws Exception {
+      session.getBasicRemote().sendText(frame);
+    }
+
+    /** The next frame as it came; fails after 20 s. */
+    String next() throws InterruptedException {
+      String f = frames.poll(20, TimeUnit.SECONDS);
+      if (f == null) {
+        throw new AssertionError("no frame within 20 s");
+      }
+      return f;
+    }
+
+    @Override
+    public void close() throws Exception {
+      session.close();
+    }
+  }
+
+  /** The messages of a frame: its elements when it is an array, else the frame itself. */
+  static List<JsonObject> messages(String frame) {
+    try (JsonReader r = Json.createReader(new StringReader(frame))) {
+      JsonValue v = r.readValue();
+      return v instanceof JsonArray a ? a.getValuesAs(JsonObject.class) : List.of(v.asJsonObject());
     }
   }
 

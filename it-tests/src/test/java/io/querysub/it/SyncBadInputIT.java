@@ -49,7 +49,9 @@ class SyncBadInputIT {
       Sync.Frames f = new Sync.Frames(c);
       refused(c, f, "{\"type\":\"ping\"", "BAD_REQUEST");
       refused(c, f, "not json at all", "BAD_REQUEST");
-      refused(c, f, "[1,2,3]", "BAD_REQUEST");
+      refused(c, f, "[1]", "BAD_REQUEST"); // an array element that is not an object
+      refused(c, f, "[]", "BAD_REQUEST");
+      refused(c, f, "3", "BAD_REQUEST");
       assertThat(
               refused(c, f, "{\"type\":\"teleport\",\"id\":\"t1\"}", "BAD_REQUEST").getString("id"))
           .isEqualTo("t1");
@@ -180,6 +182,53 @@ class SyncBadInputIT {
       Thread.sleep(1100); // the bucket refills
       c.ping().get(20, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void aBadElementOfAnArrayFrameGetsItsOwnErrorAndTheOthersRun() throws Exception {
+    try (SyncClient c = Sync.connect(base, "it-array")) {
+      Sync.Frames f = new Sync.Frames(c);
+      c.sendRaw(
+          "[{\"type\":\"commit\",\"id\":1,\"writes\":[{\"path\":\"/arr/a\",\"value\":1}]},"
+              + "{\"type\":\"teleport\",\"id\":2},"
+              + "{\"type\":\"read\",\"id\":3,\"path\":\"/arr/../x\"},"
+              + "\"not an object\","
+              + "{\"type\":\"read\",\"id\":4,\"path\":\"/arr/a\"}]");
+      JsonObject result = f.next("result");
+      assertThat(result.getInt("id")).isEqualTo(1);
+      assertThat(result.getString("status")).isEqualTo("valid");
+      JsonObject teleport = f.next("error");
+      assertThat(teleport.getInt("id")).isEqualTo(2);
+      assertThat(teleport.getString("code")).isEqualTo("BAD_REQUEST");
+      JsonObject path = f.next("error");
+      assertThat(path.getInt("id")).isEqualTo(3);
+      assertThat(path.getString("code")).isEqualTo("PATH_INVALID");
+      JsonObject notObject = f.next("error");
+      assertThat(notObject.containsKey("id")).isFalse();
+      assertThat(notObject.getString("code")).isEqualTo("BAD_REQUEST");
+      JsonObject read = f.next("snapshot");
+      assertThat(read.getInt("id")).isEqualTo(4);
+      assertThat(read.getJsonArray("entries").getJsonObject(0).getInt("value")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anArrayFrameOverTheCapIsOneBadRequestAndNothingRuns() throws Exception {
+    try (SyncClient c = Sync.connect(base, "it-array-cap")) {
+      Sync.Frames f = new Sync.Frames(c);
+      StringBuilder b = new StringBuilder("[");
+      for (int i = 0; i <= 1000; i++) {
+        b.append(i == 0 ? "" : ",")
+            .append("{\"type\":\"commit\",\"id\":")
+            .append(i)
+            .append(",\"writes\":[{\"path\":\"/cap/a\",\"value\":1}]}");
+      }
+      JsonObject e = refused(c, f, b.append(']').toString(), "BAD_REQUEST");
+      assertThat(e.getString("message")).contains("1 to 1000");
+      assertThat(e.containsKey("id")).isFalse();
+      assertThat(f.queue).allMatch(m -> m.contains("\"pong\"")); // no commit was answered
+    }
+    assertThat(new Api(base).get("/cap/a").status()).isEqualTo(404);
   }
 
   @Test

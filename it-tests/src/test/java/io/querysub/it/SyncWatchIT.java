@@ -277,4 +277,69 @@ class SyncWatchIT {
   private static List<String> ops(Batch b) {
     return b.changes().stream().map(ch -> ch.op() + " " + ch.path()).toList();
   }
+
+  private static final String WATCH_COMMIT_PING =
+      "[{\"type\":\"watch\",\"id\":\"w\",\"kind\":\"path\",\"path\":\"/batch/%1$s\"},"
+          + "{\"type\":\"commit\",\"id\":1,"
+          + "\"writes\":[{\"path\":\"/batch/%1$s\",\"value\":{\"n\":1.50}}]},"
+          + "{\"type\":\"ping\",\"id\":2}]";
+
+  @Test
+  void withBatchingTheAnswersToAnArrayFrameComeAsOneArrayFrameInOrder() throws Exception {
+    try (Sync.Raw c = new Sync.Raw(base)) {
+      c.send("{\"type\":\"hello\",\"protocol\":\"v1\",\"batching\":true}");
+      JsonObject welcome = Sync.parse(c.next());
+      assertThat(welcome.getBoolean("batching")).isTrue();
+      assertThat(welcome.getJsonObject("limits").getInt("maxBatch")).isEqualTo(1000);
+      c.send(String.format(WATCH_COMMIT_PING, "on"));
+      String frame = c.next();
+      assertThat(frame).startsWith("[");
+      List<JsonObject> m = Sync.messages(frame);
+      assertThat(m)
+          .extracting(o -> o.getString("type"))
+          .containsExactly("snapshot", "changes", "result", "pong");
+      assertThat(frame).contains("{\"n\":1.50}"); // values still byte for byte
+      assertThat(m.get(2).getString("status")).isEqualTo("valid");
+    }
+  }
+
+  @Test
+  void withoutBatchingEveryAnswerIsAFrameOfItsOwn() throws Exception {
+    try (Sync.Raw c = new Sync.Raw(base)) {
+      c.send("{\"type\":\"hello\",\"protocol\":\"v1\"}");
+      assertThat(Sync.parse(c.next()).containsKey("batching")).isFalse();
+      c.send(String.format(WATCH_COMMIT_PING, "off"));
+      List<String> types = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        String frame = c.next();
+        assertThat(frame).startsWith("{");
+        types.add(Sync.parse(frame).getString("type"));
+      }
+      assertThat(types).containsExactly("snapshot", "changes", "result", "pong");
+    }
+  }
+
+  @Test
+  void theJavaClientBatchesPipelinedRequestsAndEveryAnswerFindsItsFuture() throws Exception {
+    try (SyncClient c = Sync.connect(base, "it-batch")) {
+      assertThat(c.welcome().getBoolean("batching")).isTrue();
+      List<java.util.concurrent.CompletableFuture<CommitResult>> results =
+          new java.util.ArrayList<>();
+      for (int i = 0; i < 150; i++) { // pipelined: what waits during a send leaves together
+        results.add(c.commit(Tx.create().set("/batch/client/k" + (i % 7), i)));
+      }
+      c.batch( // explicitly: array frames of up to maxBatch requests
+          () -> {
+            for (int i = 150; i < 300; i++) {
+              results.add(c.commit(Tx.create().set("/batch/client/k" + (i % 7), i)));
+            }
+          });
+      for (int i = 0; i < 300; i++) {
+        assertThat(results.get(i).get(20, TimeUnit.SECONDS).valid()).isTrue();
+      }
+      assertThat(results.stream().map(r -> r.join().version()).distinct()).hasSize(300);
+      Entry e = c.read("/batch/client/k" + (299 % 7)).get(20, TimeUnit.SECONDS);
+      assertThat(e.value().toString()).isEqualTo("299");
+    }
+  }
 }

@@ -11,8 +11,8 @@ import io.querysub.websocket.protocol.WireCodes;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -20,7 +20,9 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -30,8 +32,8 @@ import org.eclipse.microprofile.config.Config;
  * The node's side of every {@code /sync} connection: builds a {@link Connection} per WebSocket
  * session over the node's {@link DataService} and watch hub, and knows which are open (for the
  * health check and for closing them when the node stops). Sending is asynchronous: a connection's
- * frames are handed to the session's async remote, and the work a commit triggers runs on the
- * container's managed executor, never on the committing thread.
+ * frames are handed to the session's async remote, and the work a commit triggers runs on a pool of
+ * managed threads, never on the committing thread.
  */
 @ApplicationScoped
 public class SyncService {
@@ -43,8 +45,15 @@ public class SyncService {
   @Inject Config config;
   @Inject Functions functions;
 
-  @Resource ManagedExecutorService executor;
+  @Resource ManagedThreadFactory threadFactory;
   @Resource ManagedScheduledExecutorService scheduler;
+
+  /**
+   * Runs the outbound senders a commit starts. A plain pool over managed threads: the container's
+   * context is captured once per thread, where a {@code ManagedExecutorService} captures it (a
+   * {@code ServiceLoader} search on Payara) for every task, i.e. for every watcher of a write.
+   */
+  private ThreadPoolExecutor senders;
 
   private final Set<Connection> open = ConcurrentHashMap.newKeySet();
   private SyncSettings settings;
@@ -52,6 +61,11 @@ public class SyncService {
 
   @PostConstruct
   void start() {
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    senders =
+        new ThreadPoolExecutor(
+            threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threadFactory);
+    senders.allowCoreThreadTimeOut(true);
     settings =
         SyncSettings.read(
             key -> config.getOptionalValue(key, String.class), nodeSettings.maxRequestBytes());
@@ -92,6 +106,7 @@ public class SyncService {
       c.closeSession(WireCodes.CLOSE_GOING_AWAY, "the node is stopping");
     }
     open.clear();
+    senders.shutdown();
   }
 
   public SyncSettings settings() {
@@ -107,7 +122,7 @@ public class SyncService {
             this::hub,
             settings,
             new SessionTransport(session),
-            executor,
+            senders,
             functions::call);
     open.add(c);
     return c;
@@ -134,7 +149,7 @@ public class SyncService {
   }
 
   WatchHub hub() {
-    return engine.watchHub();
+    return engine.ref().watchHub();
   }
 
   /** A session's async remote as the outbound queue's transport. */

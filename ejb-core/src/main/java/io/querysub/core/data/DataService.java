@@ -2,6 +2,7 @@ package io.querysub.core.data;
 
 import io.querysub.config.NodeSettings;
 import io.querysub.core.node.NodeEngine;
+import io.querysub.core.node.StoreRef;
 import io.querysub.engine.error.ErrorCode;
 import io.querysub.engine.error.QuerysubException;
 import io.querysub.engine.path.Path;
@@ -10,6 +11,7 @@ import io.querysub.engine.store.CommitResult;
 import io.querysub.engine.store.History;
 import io.querysub.engine.store.ReadLock;
 import io.querysub.engine.store.ReadResult;
+import io.querysub.engine.store.Store;
 import io.querysub.engine.store.Value;
 import io.querysub.engine.store.Write;
 import io.querysub.engine.version.Version;
@@ -29,6 +31,16 @@ import java.util.List;
 public class DataService {
   @Inject NodeEngine engine;
   @Inject NodeSettings settings;
+  private volatile StoreRef ref; // the engine's, fetched once: a bean call per request costs
+
+  private Store store() {
+    StoreRef r = ref;
+    if (r == null) {
+      r = engine.ref();
+      ref = r;
+    }
+    return r.store();
+  }
 
   /** For the container's proxy. */
   protected DataService() {}
@@ -41,12 +53,12 @@ public class DataService {
 
   /** The valid writes of a client path above {@code since}, and whether any were trimmed. */
   public History history(Path path, Version since) {
-    return engine.store().history(readablePath(path), since);
+    return store().history(readablePath(path), since);
   }
 
   /** The current value of a client path and the version to lock on. */
   public ReadResult read(Path path) {
-    return engine.store().read(readablePath(path));
+    return store().read(readablePath(path));
   }
 
   /**
@@ -64,9 +76,7 @@ public class DataService {
       throw new QuerysubException(
           ErrorCode.BAD_REQUEST, "limit must be between 1 and " + max + ", got " + n);
     }
-    return engine
-        .store()
-        .children(parent, after == null || after.isEmpty() ? null : after, n, withValues);
+    return store().children(parent, after == null || after.isEmpty() ? null : after, n, withValues);
   }
 
   /** Checks JSON text sent by a client and wraps it, keeping the bytes as they came. */
@@ -85,7 +95,7 @@ public class DataService {
 
   /** Stores one value (or a delete, with {@link Value#ABSENT}) and returns its version. */
   public Version write(Path path, Value value) {
-    CommitResult r = engine.store().commit(List.of(), List.of(new Write(clientPath(path), value)));
+    CommitResult r = store().commit(List.of(), List.of(new Write(clientPath(path), value)));
     return r.version();
   }
 
@@ -104,7 +114,7 @@ public class DataService {
       clientPath(w.path());
       checkSize(w.value().size(), w.path());
     }
-    return engine.store().commit(locks, writes);
+    return store().commit(locks, writes);
   }
 
   /**

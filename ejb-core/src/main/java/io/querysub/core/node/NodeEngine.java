@@ -1,7 +1,6 @@
 package io.querysub.core.node;
 
 import io.querysub.config.NodeSettings;
-import io.querysub.engine.error.ErrorCode;
 import io.querysub.engine.error.QuerysubException;
 import io.querysub.engine.store.Store;
 import io.querysub.engine.store.StoreOptions;
@@ -46,8 +45,7 @@ public class NodeEngine {
   @Resource TimerService timers;
 
   private final AtomicBoolean advancing = new AtomicBoolean();
-  private volatile Store store;
-  private volatile WatchHub watchHub;
+  private final StoreRef ref = new StoreRef();
 
   /** A started engine without a container (tests, tools): no timer moves the golden horizon. */
   public static NodeEngine standalone(NodeSettings settings) {
@@ -83,8 +81,7 @@ public class NodeEngine {
             settings.commitStripes());
     Store s = new Store(options, new HybridClock(settings.nodeId()));
     // The hub listens before the store is published, so no commit is missed by watches.
-    watchHub = new WatchHub(s);
-    store = s;
+    ref.set(s, new WatchHub(s));
     LOG.info(
         () ->
             "Querysub node "
@@ -97,7 +94,7 @@ public class NodeEngine {
 
   @Timeout
   void advanceGolden() {
-    Store s = store;
+    Store s = ref.storeOrNull();
     if (s == null || !advancing.compareAndSet(false, true)) {
       return;
     }
@@ -113,13 +110,18 @@ public class NodeEngine {
 
   @PreDestroy
   void stop() {
-    store = null;
+    ref.clear();
     LOG.info("Querysub node stopped");
   }
 
   /** True once the store is built, until the node stops. */
   public boolean isReady() {
-    return store != null;
+    return ref.isReady();
+  }
+
+  /** The store and hub as a plain object, to keep instead of calling this bean per request. */
+  public StoreRef ref() {
+    return ref;
   }
 
   /**
@@ -128,11 +130,7 @@ public class NodeEngine {
    * @throws QuerysubException {@code UNAVAILABLE} before the node is ready or after it stopped
    */
   public Store store() {
-    Store s = store;
-    if (s == null) {
-      throw new QuerysubException(ErrorCode.UNAVAILABLE, "the node is not ready");
-    }
-    return s;
+    return ref.store();
   }
 
   /**
@@ -141,8 +139,7 @@ public class NodeEngine {
    * @throws QuerysubException {@code UNAVAILABLE} before the node is ready or after it stopped
    */
   public WatchHub watchHub() {
-    store();
-    return watchHub;
+    return ref.watchHub();
   }
 
   public NodeSettings settings() {

@@ -19,6 +19,11 @@ final class Load {
     CompletableFuture<?> call(int conn, long seq);
   }
 
+  /** Runs {@code body}, which makes several requests on connection {@code conn}, as one batch. */
+  interface Batcher {
+    void run(int conn, Runnable body);
+  }
+
   /** What a run measured: answers per second in the measured interval and sorted latencies. */
   record Result(double perSecond, long[] latencies, long errors) {
     String line() {
@@ -29,7 +34,51 @@ final class Load {
 
   private Load() {}
 
+  private static void call(
+      Op op,
+      int conn,
+      long seq,
+      Semaphore w,
+      long from,
+      long to,
+      AtomicLong answered,
+      AtomicLong errors,
+      Latencies lat) {
+    long t0 = System.nanoTime();
+    CompletableFuture<?> f;
+    try {
+      f = op.call(conn, seq);
+    } catch (RuntimeException e) {
+      errors.incrementAndGet();
+      w.release();
+      return;
+    }
+    f.whenComplete(
+        (r, e) -> {
+          long t1 = System.nanoTime();
+          if (e != null || Boolean.FALSE.equals(r)) {
+            errors.incrementAndGet();
+          } else if (t1 >= from && t1 < to) {
+            answered.incrementAndGet();
+            if (t0 >= from) {
+              lat.add(t1 - t0);
+            }
+          }
+          w.release();
+        });
+  }
+
   static Result run(int connections, int window, double warmupSec, double measureSec, Op op)
+      throws InterruptedException {
+    return run(connections, window, warmupSec, measureSec, op, null);
+  }
+
+  /**
+   * @param batcher null: one request per free window place, as it frees; otherwise each sender
+   *     takes every free place at once and makes that many requests inside one batch
+   */
+  static Result run(
+      int connections, int window, double warmupSec, double measureSec, Op op, Batcher batcher)
       throws InterruptedException {
     long start = System.nanoTime();
     long from = start + (long) (warmupSec * 1e9);
@@ -58,28 +107,20 @@ final class Load {
                   } catch (InterruptedException e) {
                     return;
                   }
-                  long t0 = System.nanoTime();
-                  CompletableFuture<?> f;
-                  try {
-                    f = op.call(conn, seq++);
-                  } catch (RuntimeException e) {
-                    errors.incrementAndGet();
-                    w.release();
-                    continue;
-                  }
-                  f.whenComplete(
-                      (r, e) -> {
-                        long t1 = System.nanoTime();
-                        if (e != null || Boolean.FALSE.equals(r)) {
-                          errors.incrementAndGet();
-                        } else if (t1 >= from && t1 < to) {
-                          answered.incrementAndGet();
-                          if (t0 >= from) {
-                            lat.add(t1 - t0);
-                          }
+                  int places = batcher == null ? 1 : 1 + w.drainPermits();
+                  long first = seq;
+                  seq += places;
+                  Runnable body =
+                      () -> {
+                        for (long q = first; q < first + places; q++) {
+                          call(op, conn, q, w, from, to, answered, errors, lat);
                         }
-                        w.release();
-                      });
+                      };
+                  if (batcher == null) {
+                    body.run();
+                  } else {
+                    batcher.run(conn, body);
+                  }
                 }
               },
               "load-" + c);

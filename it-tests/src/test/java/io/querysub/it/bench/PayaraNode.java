@@ -44,6 +44,7 @@ final class PayaraNode implements AutoCloseable {
     File echo = new File(workDir, "echo.war");
     ShrinkWrap.create(WebArchive.class, "echo.war")
         .addClass(EchoEndpoint.class)
+        .addClass(io.querysub.websocket.internal.ContainerIdleTimer.class)
         .as(ZipExporter.class)
         .exportTo(echo, true);
     List<String> cmd = new ArrayList<>();

@@ -21,11 +21,12 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@code bench.port} (default: a free port), {@code bench.warmup} and {@code bench.measure}
  *       (seconds per throughput run: 5 and 10), {@code bench.connections} (50), {@code
  *       bench.pipeConnections} (8) and {@code bench.window} (32 in flight per connection), {@code
- *       bench.fanout} (1000 watchers), {@code bench.iterations} (3000 notification and cached-read
- *       rounds), {@code bench.only} (comma-separated phases: commit1, commit50, echo, pipe, notify,
- *       cached, fanout);
- *   <li>{@code bench.nodeXmx} (1g), {@code bench.jfr} (true: record the node with JFR, profile
- *       settings, into {@code payara.jfr} in the work directory).
+ *       bench.fanout} (1000 watchers), {@code bench.fanoutRounds} (20 measured rounds), {@code
+ *       bench.iterations} (3000 notification and cached-read rounds), {@code bench.only}
+ *       (comma-separated phases: commit1, commit50, echo, pipe, notify, cached, fanout);
+ *   <li>{@code bench.nodeXmx} (1g), {@code bench.nodeOptions} (more options for the node's JVM,
+ *       separated by spaces, e.g. {@code -Dbench.echoIdleTimer=managed}), {@code bench.jfr} (true:
+ *       record the node with JFR, profile settings, into {@code payara.jfr} in the work directory).
  * </ul>
  */
 public final class WsBench {
@@ -46,6 +47,11 @@ public final class WsBench {
     File dir = new File(required("bench.dir"));
     List<String> nodeOptions = new ArrayList<>();
     nodeOptions.add("-Xmx" + System.getProperty("bench.nodeXmx", "1g"));
+    for (String o : System.getProperty("bench.nodeOptions", "").trim().split("\\s+")) {
+      if (!o.isEmpty()) {
+        nodeOptions.add(o);
+      }
+    }
     if (Boolean.getBoolean("bench.jfr")) {
       nodeOptions.add(
           "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
@@ -100,6 +106,14 @@ public final class WsBench {
       c50 =
           commits("(1) commit, " + connections + " connections, one in flight", connections, 1, 1);
     }
+    if (only.contains("commit50plain")) { // not in a full run: the client without batching
+      commits(
+          "(1) commit, " + connections + " connections, one in flight, client batching off",
+          connections,
+          1,
+          1,
+          false);
+    }
     Load.Result e50 = null;
     Load.Result ePipe = null;
     if (all || only.contains("echo")) {
@@ -108,9 +122,10 @@ public final class WsBench {
     }
     Load.Result cPipe = null;
     if (all || only.contains("pipe")) {
-      cPipe = commits("(3) commit, pipelined", pipeConnections, window, 1);
+      commits("(3) commit, pipelined, one request per frame", pipeConnections, window, 1, false);
+      cPipe = commits("(3) commit, pipelined, batched frames", pipeConnections, window, 1, true);
       Load.Result multi =
-          commits("(3) commit of 10 writes, pipelined", pipeConnections, window, 10);
+          commits("(3) commit of 10 writes, pipelined, batched", pipeConnections, window, 10, true);
       System.out.printf("    = %,.0f writes/s%n", multi.perSecond() * 10);
     }
     if (c50 != null && e50 != null) {
@@ -131,15 +146,26 @@ public final class WsBench {
       w.cachedReads(c1);
     }
     if (all || only.contains("fanout")) {
-      w.fanOut(Integer.getInteger("bench.fanout", 1000), 20);
+      w.fanOut(
+          Integer.getInteger("bench.fanout", 1000), Integer.getInteger("bench.fanoutRounds", 20));
     }
   }
 
   private Load.Result commits(String name, int conns, int inFlight, int writes) throws Exception {
+    return commits(name, conns, inFlight, writes, true);
+  }
+
+  /**
+   * @param batching the client's batching; when pipelining, each sender also makes as many commits
+   *     as its window has free places inside one {@code SyncClient.batch}, so they leave in one
+   *     array frame (with one request in flight there is nothing to join)
+   */
+  private Load.Result commits(String name, int conns, int inFlight, int writes, boolean batching)
+      throws Exception {
     List<SyncClient> clients = new ArrayList<>();
     try {
       for (int i = 0; i < conns; i++) {
-        clients.add(SyncClient.connect(node.ws("/sync"), "bench-" + i, TIMEOUT));
+        clients.add(SyncClient.connect(node.ws("/sync"), "bench-" + i, TIMEOUT, batching));
       }
       Cpu cpu = new Cpu();
       Load.Result r =
@@ -154,7 +180,8 @@ public final class WsBench {
                   tx.set("/load/c" + c + "/k" + k, seq);
                 }
                 return clients.get(c).commit(tx).thenApply(CommitResult::valid);
-              });
+              },
+              batching && inFlight > 1 ? (c, body) -> clients.get(c).batch(body) : null);
       System.out.println(name + ": " + r.line() + "; " + cpu.line());
       return r;
     } finally {

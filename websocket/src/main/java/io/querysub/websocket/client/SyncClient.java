@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -43,6 +45,13 @@ import java.util.function.Consumer;
  * the server sent them. When the connection ends every pending future fails with a {@link
  * SyncException} and {@link #closed()} completes with the close reason; nothing reconnects on its
  * own (resume by connecting again and watching with {@code since}).
+ *
+ * <p>Batching (on unless {@link #connect(URI, String, Duration, boolean)} says otherwise, and used
+ * only when the server's {@code welcome} agrees): the server may send several messages in one array
+ * frame; a request made while others wait for answers and a frame is being sent is sent with the
+ * others waiting as one array frame once that frame is sent; {@link #batch} sends the requests made
+ * inside it together. A lone request goes straight out, as without batching. Nothing changes for
+ * the caller: answers still complete their own futures, in order.
  */
 public final class SyncClient implements AutoCloseable {
   /** A watch this client holds. */
@@ -83,6 +92,17 @@ public final class SyncClient implements AutoCloseable {
   private volatile Consumer<ServerError> errorListener = e -> {};
   private volatile Session session;
 
+  /** A frame to send: {@code alone} frames are never joined with others. */
+  private record Outgoing(String text, boolean alone) {}
+
+  private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>(); // guarded by itself
+  private boolean sending; // a thread is draining the outbox (guarded by outbox)
+  private volatile boolean batching;
+  private volatile int maxBatch = 1;
+  private volatile int maxBatchChars;
+  // Requests made inside batch(...) on this thread, or null.
+  private final ThreadLocal<List<Outgoing>> batch = new ThreadLocal<>();
+
   // One container for every client: each container may hold its own I/O threads.
   private static WebSocketContainer container;
   private static final ScheduledExecutorService PINGER =
@@ -111,6 +131,16 @@ public final class SyncClient implements AutoCloseable {
    * @throws SyncException when the connection or the hello fails within {@code timeout}
    */
   public static SyncClient connect(URI uri, String clientId, Duration timeout) {
+    return connect(uri, clientId, timeout, true);
+  }
+
+  /**
+   * Connects as {@link #connect(URI, String, Duration)} does.
+   *
+   * @param batching ask for array frames (several messages in one frame, both ways); false: one
+   *     message per frame, as a server without batching speaks
+   */
+  public static SyncClient connect(URI uri, String clientId, Duration timeout, boolean batching) {
     SyncClient c = new SyncClient();
     WebSocketContainer container = container();
     try {
@@ -124,13 +154,24 @@ public final class SyncClient implements AutoCloseable {
     if (clientId != null) {
       hello.add("clientId", clientId);
     }
+    if (batching) {
+      hello.add("batching", true);
+    }
     c.send(hello);
     JsonObject w = await(c.welcome, timeout, "welcome");
-    c.keepAlive(w.getJsonObject("limits").getInt("idleTimeoutSeconds", 0));
+    JsonObject limits = w.getJsonObject("limits");
+    c.maxBatch = limits.getInt("maxBatch", 1);
+    // A UTF-8 byte may take a char or less: a quarter of the frame limit is safe.
+    c.maxBatchChars = Math.min(1 << 20, limits.getInt("maxMessageSize", 1 << 20) / 4);
+    c.batching = batching && w.getBoolean("batching", false) && c.maxBatch > 1;
+    c.keepAlive(limits.getInt("idleTimeoutSeconds", 0));
     return c;
   }
 
-  /** Every frame the server sends, as text, before it is handled (for tests and tools). */
+  /**
+   * Every message the server sends, as text, before it is handled (for tests and tools). A message
+   * that came inside an array frame is passed on its own, as JSON-P writes it.
+   */
   public void onFrame(Consumer<String> listener) {
     frameListener = listener;
   }
@@ -231,9 +272,44 @@ public final class SyncClient implements AutoCloseable {
     return request(JSON.createObjectBuilder().add("type", "ping")).thenApply(o -> null);
   }
 
-  /** Sends a frame as it is (for tests of bad input). */
+  /**
+   * Sends the requests {@code body} makes on this thread together, as array frames of up to the
+   * server's {@code maxBatch} requests, once {@code body} returns (or throws: what it made is sent
+   * anyway). Answers complete each request's future as usual. Without batching (off, or a server
+   * that does not batch) the requests are sent one by one, as {@code body} makes them.
+   */
+  public void batch(Runnable body) {
+    if (!batching || batch.get() != null) {
+      body.run(); // not batching, or already inside a batch of this thread
+      return;
+    }
+    List<Outgoing> collected = new ArrayList<>();
+    batch.set(collected);
+    try {
+      body.run();
+    } finally {
+      batch.remove();
+      if (!collected.isEmpty()) {
+        Session s = session;
+        if (s == null || !s.isOpen()) {
+          throw new SyncException("connection is closed", null);
+        }
+        boolean start;
+        synchronized (outbox) {
+          outbox.addAll(collected);
+          start = !sending;
+          sending = true;
+        }
+        if (start) {
+          pumpOutbox(s);
+        }
+      }
+    }
+  }
+
+  /** Sends a frame as it is, alone (for tests of bad input). */
   public void sendRaw(String text) {
-    sendText(text);
+    sendText(text, true);
   }
 
   /** Completes when the connection ends, with the close code and reason. */
@@ -288,29 +364,144 @@ public final class SyncClient implements AutoCloseable {
   }
 
   private void send(JsonObjectBuilder b) {
-    sendText(b.build().toString());
+    sendText(b.build().toString(), false);
   }
 
-  private void sendText(String text) {
+  /**
+   * Sends a frame. Without batching, under the client's lock (the basic remote takes one frame at a
+   * time). With batching: when nothing else waits for an answer and nothing is being sent, this
+   * thread sends the frame on the basic remote (no hand-over, as without batching); otherwise the
+   * frame joins the outbox and this method returns, one frame is in flight on the async remote at a
+   * time, and when it is sent, everything that joined the outbox meanwhile leaves as the next frame
+   * (an array frame when there are several requests).
+   */
+  private void sendText(String text, boolean alone) {
     Session s = session;
     if (s == null || !s.isOpen()) {
       throw new SyncException("connection is closed", null);
     }
-    try {
-      synchronized (this) { // the basic remote takes one frame at a time
-        s.getBasicRemote().sendText(text);
+    if (!batching) {
+      synchronized (this) {
+        basicSend(s, text);
       }
+      return;
+    }
+    List<Outgoing> collecting = batch.get();
+    if (collecting != null) {
+      collecting.add(new Outgoing(text, alone));
+      return;
+    }
+    boolean direct;
+    synchronized (outbox) {
+      direct = !sending && pending.size() <= 1; // at most the request being sent
+      if (!direct) {
+        outbox.add(new Outgoing(text, alone));
+        if (sending) {
+          return;
+        }
+      }
+      sending = true;
+    }
+    if (direct) {
+      try {
+        basicSend(s, text);
+      } catch (SyncException e) {
+        outboxFailed();
+        throw e;
+      }
+    }
+    pumpOutbox(s); // what joined the outbox meanwhile, if anything
+  }
+
+  /** Sends outbox frames until it is empty, one in flight at a time. */
+  private void pumpOutbox(Session s) {
+    while (true) {
+      String frame;
+      synchronized (outbox) {
+        if (outbox.isEmpty()) {
+          sending = false;
+          return;
+        }
+        frame = nextFrame();
+      }
+      // Whichever of "send returned" and "send completed" comes second carries on, so a send
+      // that completes inline loops here instead of recursing.
+      AtomicInteger phase = new AtomicInteger();
+      try {
+        s.getAsyncRemote()
+            .sendText(
+                frame,
+                r -> {
+                  if (!r.isOK()) {
+                    outboxFailed();
+                  } else if (phase.getAndIncrement() == 1) {
+                    pumpOutbox(s);
+                  }
+                });
+      } catch (RuntimeException e) {
+        outboxFailed();
+        throw new SyncException("sending failed: " + e.getMessage(), e);
+      }
+      if (phase.getAndIncrement() == 0) {
+        return;
+      }
+    }
+  }
+
+  /** A send failed: nothing more is sent, and closing fails every pending request. */
+  private void outboxFailed() {
+    synchronized (outbox) {
+      outbox.clear();
+      sending = true; // stays "busy": nothing is sent on this connection again
+    }
+    close();
+  }
+
+  /** The next frame from the outbox: one alone frame, or the requests waiting, joined. */
+  private String nextFrame() {
+    Outgoing first = outbox.poll();
+    if (first.alone || outbox.isEmpty() || outbox.peek().alone) {
+      return first.text;
+    }
+    StringBuilder b = new StringBuilder(first.text.length() * (outbox.size() + 1) + 2);
+    b.append('[').append(first.text);
+    int n = 1;
+    while (n < maxBatch && !outbox.isEmpty() && !outbox.peek().alone) {
+      if (b.length() + outbox.peek().text.length() > maxBatchChars) {
+        break;
+      }
+      b.append(',').append(outbox.poll().text);
+      n++;
+    }
+    return b.append(']').toString();
+  }
+
+  private static void basicSend(Session s, String text) {
+    try {
+      s.getBasicRemote().sendText(text);
     } catch (IOException e) {
       throw new SyncException("sending failed: " + e.getMessage(), e);
     }
   }
 
   private void handle(String text) {
-    frameListener.accept(text);
-    JsonObject o;
+    JsonValue v;
     try (JsonReader r = JSON.createReader(new StringReader(text))) {
-      o = r.readObject();
+      v = r.readValue();
     }
+    if (v instanceof JsonArray a) {
+      for (JsonValue m : a) {
+        JsonObject o = m.asJsonObject();
+        frameListener.accept(o.toString());
+        handle(o);
+      }
+    } else {
+      frameListener.accept(text);
+      handle(v.asJsonObject());
+    }
+  }
+
+  private void handle(JsonObject o) {
     String type = o.getString("type", "");
     String id = o.containsKey("id") ? o.get("id").toString() : null;
     switch (type) {

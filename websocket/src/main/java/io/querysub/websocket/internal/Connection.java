@@ -108,7 +108,11 @@ public final class Connection {
     return now - lastHeard > nanos;
   }
 
-  /** Handles one text frame. */
+  /**
+   * Handles one text frame: one request, or an array of requests handled in order as if each came
+   * in a frame of its own (each counts for the rate limit and gets its own answer). The answers are
+   * held back until the whole frame is handled, so they can leave together.
+   */
   public void onText(String text) {
     lastHeard = System.nanoTime();
     if (utf8Length(text) > settings.maxMessageSize()) {
@@ -118,22 +122,41 @@ public final class Connection {
           "frame over " + settings.maxMessageSize() + " bytes (querysub.maxRequestSize)");
       return;
     }
-    Request req;
+    out.hold();
     try {
-      if (!limiter.tryAcquire(System.nanoTime())) {
-        throw new ProtocolException(
-            WireCodes.LIMIT_EXCEEDED,
-            "more than "
-                + settings.maxRequestsPerSecond()
-                + " requests a second on one connection; request not processed",
-            idOf(text),
-            null);
+      List<RequestReader.Item> items;
+      try {
+        items = RequestReader.readFrame(text);
+      } catch (ProtocolException e) {
+        items = List.of(new RequestReader.Item(null, e)); // a frame that is not even read
       }
-      req = RequestReader.read(text);
-    } catch (ProtocolException e) {
-      out.send(FrameWriter.error(e.id(), e.code(), e.getMessage(), e.path()));
+      for (RequestReader.Item item : items) {
+        handle(item);
+      }
+    } finally {
+      out.release();
+    }
+  }
+
+  private void handle(RequestReader.Item item) {
+    if (!limiter.tryAcquire(System.nanoTime())) {
+      out.send(
+          FrameWriter.error(
+              item.id(),
+              WireCodes.LIMIT_EXCEEDED,
+              "more than "
+                  + settings.maxRequestsPerSecond()
+                  + " requests a second on one connection; request not processed",
+              null));
       return;
     }
+    ProtocolException refused = item.error();
+    if (refused != null) {
+      out.send(
+          FrameWriter.error(refused.id(), refused.code(), refused.getMessage(), refused.path()));
+      return;
+    }
+    Request req = item.request();
     try {
       handle(req);
     } catch (ProtocolException e) {
@@ -204,12 +227,14 @@ public final class Connection {
           null);
     }
     greeted = true;
+    out.batching(h.batching());
     if (h.clientId() != null) {
       caller = h.clientId();
     }
     out.send(
         FrameWriter.welcome(
             h.clientId(),
+            h.batching(),
             session,
             new FrameWriter.Limits(
                 settings.maxMessageSize(),
@@ -218,7 +243,8 @@ public final class Connection {
                 settings.maxRequestsPerSecond(),
                 settings.maxWatchKeys(),
                 settings.maxSubtreePaths(),
-                settings.idleTimeoutSeconds())));
+                settings.idleTimeoutSeconds(),
+                RequestReader.MAX_BATCH)));
   }
 
   private void watch(Request.Watch w) {
@@ -462,15 +488,6 @@ public final class Connection {
     LOG.log(Level.SEVERE, "sync session " + session + ": incident " + incident, e);
     return FrameWriter.error(
         id, WireCodes.INTERNAL, "unexpected failure; incident " + incident, null);
-  }
-
-  /** The id of a request that will not be processed, when it can be read; otherwise null. */
-  private static String idOf(String text) {
-    try {
-      return RequestReader.read(text).id();
-    } catch (ProtocolException e) {
-      return e.id();
-    }
   }
 
   /** UTF-8 length of a frame, counted only when it could be over the limit. */

@@ -29,6 +29,12 @@ import java.util.function.Consumer;
  * connection is closed with {@link WireCodes#CLOSE_OVERFLOW}, and the client resumes with {@code
  * since}.
  *
+ * <p>Batching: when the client accepts array frames ({@link #batching}), the sender sends every
+ * message it finds waiting as one text frame holding a JSON array of them (in order, at most {@link
+ * #MAX_BATCH} messages and about {@link #MAX_BATCH_CHARS} characters; a single message goes as it
+ * is). The request thread {@linkplain #hold holds} the sender while it handles a frame, so the
+ * answers to one frame leave together.
+ *
  * <p>Threading: any thread may enqueue. {@link #changes} runs on a committing thread, so it only
  * enqueues and hands the sending to the executor; replies start sending on the caller's thread.
  * Nothing here calls back into the engine while holding the queue's lock.
@@ -50,6 +56,12 @@ public final class Outbound {
 
   private record Batch(ActiveWatch watch, ChangeBatch batch, boolean coalesced) {}
 
+  /** Most messages in one array frame. */
+  public static final int MAX_BATCH = 1000;
+
+  /** Characters after which an array frame takes no more messages (one message may be larger). */
+  public static final int MAX_BATCH_CHARS = 1 << 20;
+
   private final Transport transport;
   private final Executor executor;
   private final int maxQueue;
@@ -60,6 +72,8 @@ public final class Outbound {
   private int queued; // changes in queued batches plus queued slots
   private boolean pumping; // a sender owns the queue
   private boolean closed;
+  private int holds; // request threads holding the sender back (guarded by lock)
+  private volatile boolean batching;
   private final ArrayDeque<String> ready = new ArrayDeque<>(); // the sender's own frames
   private long coalescings;
 
@@ -71,6 +85,35 @@ public final class Outbound {
     this.executor = executor;
     this.maxQueue = maxQueue;
     this.onOverflow = onOverflow;
+  }
+
+  /** From now on, messages waiting together are sent as one array frame. */
+  void batching(boolean on) {
+    batching = on;
+  }
+
+  /**
+   * Holds the sender back until {@link #release}: frames queued meanwhile wait, so the answers to
+   * one client frame can leave in one array frame. Called on the request thread, paired with {@link
+   * #release} in a {@code finally}.
+   */
+  void hold() {
+    synchronized (lock) {
+      holds++;
+    }
+  }
+
+  /** Ends a {@link #hold}; starts sending on this thread what was queued meanwhile. */
+  void release() {
+    boolean start;
+    synchronized (lock) {
+      holds--;
+      start = holds == 0 && !closed && !pumping && !queue.isEmpty();
+      pumping |= start;
+    }
+    if (start) {
+      pump();
+    }
   }
 
   /** Queues a reply frame and starts sending on this thread if no sender runs. */
@@ -102,7 +145,7 @@ public final class Outbound {
     boolean start;
     synchronized (lock) {
       s.frame = frame;
-      start = !closed && !pumping;
+      start = !closed && !pumping && holds == 0;
       pumping |= start;
     }
     if (start) {
@@ -126,7 +169,7 @@ public final class Outbound {
       if (queued > maxQueue && !coalesce()) {
         overflow = true;
       }
-      start = !overflow && !pumping;
+      start = !overflow && !pumping && holds == 0;
       pumping |= start;
     }
     if (overflow) {
@@ -241,31 +284,60 @@ public final class Outbound {
     }
   }
 
-  /** The next frame to send, or null (and the sender stops) when there is none. */
+  /**
+   * The next frame to send, or null (and the sender stops) when there is none. With batching, every
+   * message waiting goes into one array frame (up to the bounds).
+   */
   private String next() {
     while (true) {
-      String f = ready.poll();
-      if (f != null) {
-        return f;
-      }
-      List<Object> taken = new ArrayList<>();
-      synchronized (lock) {
-        while (!closed && !queue.isEmpty()) {
-          Object head = queue.peek();
-          if (head instanceof Slot s && s.frame == null) {
-            break; // a snapshot still being read: everything behind it waits
+      if (ready.isEmpty() || batching) {
+        List<Object> taken = new ArrayList<>();
+        synchronized (lock) {
+          while (!closed && !queue.isEmpty()) {
+            Object head = queue.peek();
+            if (head instanceof Slot s && s.frame == null) {
+              break; // a snapshot still being read: everything behind it waits
+            }
+            queue.poll();
+            queued -= head instanceof Batch b ? b.batch.changes().size() : 1;
+            taken.add(head);
           }
-          queue.poll();
-          queued -= head instanceof Batch b ? b.batch.changes().size() : 1;
-          taken.add(head);
+          if (taken.isEmpty() && ready.isEmpty()) {
+            pumping = false;
+            return null;
+          }
         }
-        if (taken.isEmpty()) {
-          pumping = false;
-          return null;
-        }
+        build(taken);
       }
-      build(taken);
+      if (ready.isEmpty()) {
+        continue; // every taken batch was for a closed watch
+      }
+      if (!batching || ready.size() == 1) {
+        return ready.poll();
+      }
+      return joined();
     }
+  }
+
+  /** Waiting messages as one array frame, in order, within the bounds. */
+  private String joined() {
+    String first = ready.poll();
+    if (ready.isEmpty() || first.length() + ready.peek().length() >= MAX_BATCH_CHARS) {
+      return first;
+    }
+    StringBuilder b =
+        new StringBuilder(Math.min(MAX_BATCH_CHARS, first.length() * (ready.size() + 1)) + 2);
+    b.append('[').append(first);
+    int n = 1;
+    while (n < MAX_BATCH && !ready.isEmpty()) {
+      String f = ready.peek();
+      if (b.length() + f.length() > MAX_BATCH_CHARS) {
+        break;
+      }
+      b.append(',').append(ready.poll());
+      n++;
+    }
+    return b.append(']').toString();
   }
 
   /** Turns taken items into frames: slots as they are, batches grouped per watch. */

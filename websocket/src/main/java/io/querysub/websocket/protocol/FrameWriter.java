@@ -28,12 +28,18 @@ public final class FrameWriter {
     out = new StringBuilder(sizeHint);
   }
 
-  /** {@code welcome}: the protocol, the client's id echoed, this session and its limits. */
-  public static String welcome(String clientId, String session, Limits limits) {
+  /**
+   * {@code welcome}: the protocol, the client's id echoed, {@code "batching":true} when the client
+   * asked for array frames, this session and its limits.
+   */
+  public static String welcome(String clientId, boolean batching, String session, Limits limits) {
     FrameWriter w = new FrameWriter(256);
     w.raw("{\"type\":\"welcome\",\"protocol\":").string(WireCodes.PROTOCOL);
     if (clientId != null) {
       w.raw(",\"clientId\":").string(clientId);
+    }
+    if (batching) {
+      w.raw(",\"batching\":true");
     }
     w.raw(",\"session\":").string(session);
     w.raw(",\"limits\":{\"maxMessageSize\":").number(limits.maxMessageSize());
@@ -43,6 +49,7 @@ public final class FrameWriter {
     w.raw(",\"maxWatchKeys\":").number(limits.maxWatchKeys());
     w.raw(",\"maxSubtreePaths\":").number(limits.maxSubtreePaths());
     w.raw(",\"idleTimeoutSeconds\":").number(limits.idleTimeoutSeconds());
+    w.raw(",\"maxBatch\":").number(limits.maxBatch());
     return w.raw("}}").toString();
   }
 
@@ -54,7 +61,8 @@ public final class FrameWriter {
       int maxRequestsPerSecond,
       int maxWatchKeys,
       int maxSubtreePaths,
-      int idleTimeoutSeconds) {}
+      int idleTimeoutSeconds,
+      int maxBatch) {}
 
   /**
    * {@code snapshot} of one path (a path watch, or the answer to a {@code read}). With {@code

@@ -13,8 +13,15 @@ import java.util.List;
 public sealed interface Request {
   String id();
 
-  /** Opens the conversation; must come first. */
-  record Hello(String protocol, String clientId) implements Request {
+  /**
+   * Opens the conversation; must come first. {@code batching}: the client accepts array frames
+   * (several messages in one frame).
+   */
+  record Hello(String protocol, String clientId, boolean batching) implements Request {
+    public Hello(String protocol, String clientId) {
+      this(protocol, clientId, false);
+    }
+
     @Override
     public String id() {
       return null;

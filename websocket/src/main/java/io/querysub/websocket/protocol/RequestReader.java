@@ -16,9 +16,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads one text frame into a {@link Request}, strictly: the frame must be one JSON object with a
- * known {@code type}, the fields that type takes and no others (a typo must not silently change
- * what a request means). Every refusal is a {@link ProtocolException} with code {@code BAD_REQUEST}
+ * Reads one text frame into {@link Request}s, strictly: a request is one JSON object with a known
+ * {@code type}, the fields that type takes and no others (a typo must not silently change what a
+ * request means). A frame is one request, or a JSON array of 1 to {@link #MAX_BATCH} of them
+ * ({@link #readFrame}). Every refusal is a {@link ProtocolException} with code {@code BAD_REQUEST}
  * (or {@code NOT_SUPPORTED}) that carries the request id once it could be read. Stateless and
  * thread-safe.
  */
@@ -26,12 +27,23 @@ public final class RequestReader {
   /** Longest id string accepted. */
   public static final int MAX_ID_LENGTH = 128;
 
+  /** Most requests in one array frame. */
+  public static final int MAX_BATCH = 1000;
+
+  /** One request of a frame as read: the request, or why it was refused. */
+  public record Item(Request request, ProtocolException error) {
+    /** The request's id, when it could be read. */
+    public String id() {
+      return request != null ? request.id() : error.id();
+    }
+  }
+
   // Looked up once: JsonProvider.provider() searches the class path on every call.
   private static final JsonProvider JSON = JsonProvider.provider();
 
   private static final Map<String, Set<String>> FIELDS =
       Map.of(
-          "hello", Set.of("type", "protocol", "clientId"),
+          "hello", Set.of("type", "protocol", "clientId", "batching"),
           "watch", Set.of("type", "id", "kind", "path", "mode", "since"),
           "unwatch", Set.of("type", "id"),
           "read", Set.of("type", "id", "path"),
@@ -41,7 +53,41 @@ public final class RequestReader {
 
   private RequestReader() {}
 
+  /** Reads a frame that must hold one request (a JSON object). */
   public static Request read(String text) {
+    return request(parse(text));
+  }
+
+  /**
+   * Reads a frame: one request, or an array of 1 to {@link #MAX_BATCH} requests, each read on its
+   * own (a bad element is refused in its {@link Item}, the others still count).
+   *
+   * @throws ProtocolException when the frame as a whole is not JSON, is an empty or too long array,
+   *     or is neither an object nor an array
+   */
+  public static List<Item> readFrame(String text) {
+    JsonValue parsed = parse(text);
+    if (!(parsed instanceof JsonArray a)) {
+      return List.of(new Item(request(parsed), null));
+    }
+    if (a.isEmpty() || a.size() > MAX_BATCH) {
+      throw bad("an array frame holds 1 to " + MAX_BATCH + " requests, got " + a.size(), null);
+    }
+    List<Item> items = new ArrayList<>(a.size());
+    for (JsonValue v : a) {
+      try {
+        if (!(v instanceof JsonObject)) {
+          throw bad("each element of an array frame must be one JSON object", null);
+        }
+        items.add(new Item(request(v), null));
+      } catch (ProtocolException e) {
+        items.add(new Item(null, e));
+      }
+    }
+    return items;
+  }
+
+  private static JsonValue parse(String text) {
     JsonValue parsed;
     try (JsonParser p = JSON.createParser(new StringReader(text))) {
       if (!p.hasNext()) {
@@ -63,8 +109,12 @@ public final class RequestReader {
     } catch (JsonException e) {
       throw bad("frame is not valid JSON", null);
     }
+    return parsed;
+  }
+
+  private static Request request(JsonValue parsed) {
     if (!(parsed instanceof JsonObject o)) {
-      throw bad("a frame must be one JSON object", null);
+      throw bad("a frame must be one JSON object (or an array of them)", null);
     }
     String id = o.containsKey("id") ? id(o.get("id"), "id", null) : null;
     if (!(o.get("type") instanceof JsonString t)) {
@@ -82,7 +132,10 @@ public final class RequestReader {
     }
     return switch (type) {
       case "hello" ->
-          new Request.Hello(string(o, "protocol", true, id), string(o, "clientId", false, id));
+          new Request.Hello(
+              string(o, "protocol", true, id),
+              string(o, "clientId", false, id),
+              bool(o, "batching", id));
       case "watch" -> watch(o, required(id, type));
       case "unwatch" -> new Request.Unwatch(required(id, type));
       case "read" -> new Request.Read(required(id, type), string(o, "path", true, id));
@@ -205,6 +258,17 @@ public final class RequestReader {
       throw bad("\"" + field + "\" must be a string", id);
     }
     return s.getString();
+  }
+
+  private static boolean bool(JsonObject o, String field, String id) {
+    JsonValue v = o.get(field);
+    if (v == null || v == JsonValue.FALSE) {
+      return false;
+    }
+    if (v != JsonValue.TRUE) {
+      throw bad("\"" + field + "\" must be true or false", id);
+    }
+    return true;
   }
 
   private static String required(String id, String type) {

@@ -260,6 +260,90 @@ class ConnectionTest {
     assertThat(conn.watchCount()).isZero();
   }
 
+  private List<JsonObject> messages(String frame) {
+    jakarta.json.JsonValue v = Json.createReader(new StringReader(frame)).readValue();
+    if (v instanceof jakarta.json.JsonArray a) {
+      return a.getValuesAs(JsonObject.class);
+    }
+    return List.of(v.asJsonObject());
+  }
+
+  @Test
+  void anArrayFrameIsHandledInOrderAndABadElementGetsItsOwnError() {
+    hello(); // no batching asked: every answer is a frame of its own
+    int before = socket.sent.size();
+    conn.onText(
+        "[{\"type\":\"commit\",\"id\":1,\"writes\":[{\"path\":\"/b/x\",\"value\":1}]},"
+            + "{\"type\":\"read\",\"id\":2,\"path\":\"/b/x\"},"
+            + "{\"type\":\"teleport\",\"id\":3},"
+            + "7,"
+            + "{\"type\":\"ping\",\"id\":4}]");
+    List<String> frames = socket.sent.subList(before, socket.sent.size());
+    assertThat(frames).hasSize(5);
+    assertThat(messages(frames.get(0)).get(0).getString("status")).isEqualTo("valid");
+    JsonObject read = messages(frames.get(1)).get(0);
+    assertThat(read.getJsonArray("entries").getJsonObject(0).getInt("value")).isEqualTo(1);
+    JsonObject bad = messages(frames.get(2)).get(0);
+    assertThat(bad.getString("code")).isEqualTo("BAD_REQUEST");
+    assertThat(bad.getInt("id")).isEqualTo(3);
+    JsonObject notObject = messages(frames.get(3)).get(0);
+    assertThat(notObject.getString("code")).isEqualTo("BAD_REQUEST");
+    assertThat(notObject.containsKey("id")).isFalse();
+    assertThat(messages(frames.get(4)).get(0).getString("type")).isEqualTo("pong");
+  }
+
+  @Test
+  void withBatchingTheAnswersToOneFrameLeaveAsOneArrayFrame() {
+    JsonObject w = send("{\"type\":\"hello\",\"protocol\":\"v1\",\"batching\":true}");
+    assertThat(w.getBoolean("batching")).isTrue();
+    assertThat(w.getJsonObject("limits").getInt("maxBatch")).isEqualTo(1000);
+    send("{\"type\":\"watch\",\"id\":\"w\",\"kind\":\"path\",\"path\":\"/c/x\"}");
+    JsonObject only = send("{\"type\":\"ping\",\"id\":1}"); // one message: no array
+    assertThat(only.getString("type")).isEqualTo("pong");
+    int before = socket.sent.size();
+    conn.onText(
+        "[{\"type\":\"commit\",\"id\":1,\"writes\":[{\"path\":\"/c/x\",\"value\":1}]},"
+            + "{\"type\":\"ping\",\"id\":2}]");
+    assertThat(socket.sent).hasSize(before + 1);
+    List<JsonObject> m = messages(socket.sent.get(before));
+    assertThat(m).extracting(o -> o.getString("type")).containsExactly("changes", "result", "pong");
+  }
+
+  @Test
+  void anArrayFrameOverTheCapOrEmptyIsOneBadRequest() {
+    hello();
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i <= 1000; i++) {
+      b.append(i == 0 ? "" : ",").append("{}");
+    }
+    String tooMany = b.append(']').toString();
+    for (String frame : List.of(tooMany, "[]")) {
+      JsonObject e = send(frame);
+      assertThat(e.getString("code")).isEqualTo("BAD_REQUEST");
+      assertThat(e.getString("message")).contains("1 to 1000");
+    }
+  }
+
+  @Test
+  void eachElementOfAnArrayFrameCountsForTheRateLimit() {
+    hello();
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < 120; i++) {
+      b.append(i == 0 ? "" : ",").append("{\"type\":\"ping\",\"id\":").append(i).append('}');
+    }
+    int before = socket.sent.size();
+    conn.onText(b.append(']').toString());
+    List<String> frames = socket.sent.subList(before, socket.sent.size());
+    assertThat(frames).hasSize(120);
+    long refused =
+        frames.stream()
+            .map(f -> messages(f).get(0))
+            .filter(o -> o.getString("type").equals("error"))
+            .peek(o -> assertThat(o.getString("code")).isEqualTo("LIMIT_EXCEEDED"))
+            .count();
+    assertThat(refused).isGreaterThanOrEqualTo(60);
+  }
+
   @Test
   void aLockMayNameAnEarlierCommitAndFollowsItsFate() {
     hello();

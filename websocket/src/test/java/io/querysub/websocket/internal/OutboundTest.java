@@ -147,4 +147,63 @@ class OutboundTest {
     t.completeAll();
     assertThat(t.sent).containsExactly("{\"first\":1}", "{\"after\":1}");
   }
+
+  @Test
+  void withBatchingWaitingMessagesLeaveAsOneArrayFrameInOrder() {
+    FakeTransport t = new FakeTransport();
+    t.immediate = false;
+    Outbound out = new Outbound(t, Runnable::run, 1000, () -> {});
+    out.batching(true);
+    ActiveWatch w = new ActiveWatch("1", WatchMode.LATEST);
+    out.send("{\"first\":1}"); // in flight
+    out.send("{\"a\":1}");
+    out.changes(w, batch(1, "/a"));
+    out.changes(w, batch(2, "/b"));
+    out.send("{\"b\":1}");
+    assertThat(t.sent).containsExactly("{\"first\":1}");
+    t.completeAll();
+    assertThat(t.sent).hasSize(2);
+    jakarta.json.JsonArray a = Json.createReader(new StringReader(t.sent.get(1))).readArray();
+    assertThat(a).hasSize(3);
+    assertThat(a.getJsonObject(0).getInt("a")).isEqualTo(1);
+    assertThat(a.getJsonObject(1).getJsonArray("batches")).hasSize(2); // one frame per watch
+    assertThat(a.getJsonObject(2).getInt("b")).isEqualTo(1);
+  }
+
+  @Test
+  void aHoldKeepsFramesUntilReleaseAndCoalescingStillWorksUnderBatching() {
+    FakeTransport t = new FakeTransport();
+    Outbound out = new Outbound(t, Runnable::run, 3, () -> {});
+    out.batching(true);
+    ActiveWatch w = new ActiveWatch("1", WatchMode.LATEST);
+    out.hold();
+    out.send("{\"r\":1}");
+    out.changes(w, batch(1, "/a"));
+    out.changes(w, batch(2, "/a"));
+    out.changes(w, batch(3, "/a")); // over 3: coalesced to the newest of /a
+    assertThat(t.sent).isEmpty();
+    assertThat(out.coalescings()).isPositive();
+    out.release();
+    assertThat(t.sent).hasSize(1);
+    jakarta.json.JsonArray a = Json.createReader(new StringReader(t.sent.get(0))).readArray();
+    assertThat(a).hasSize(2);
+    JsonObject ch = a.getJsonObject(1);
+    assertThat(ch.getBoolean("coalesced")).isTrue();
+    assertThat(ch.getJsonArray("batches")).hasSize(1);
+    assertThat(t.closedWith).isZero();
+  }
+
+  @Test
+  void withoutBatchingFramesGoOneByOne() {
+    FakeTransport t = new FakeTransport();
+    t.immediate = false;
+    Outbound out = new Outbound(t, Runnable::run, 1000, () -> {});
+    out.send("{\"first\":1}");
+    out.send("{\"a\":1}");
+    out.send("{\"b\":1}");
+    t.completeAll();
+    t.completeAll();
+    t.completeAll();
+    assertThat(t.sent).containsExactly("{\"first\":1}", "{\"a\":1}", "{\"b\":1}");
+  }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import jakarta.json.JsonValue;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RequestReaderTest {
@@ -108,5 +109,28 @@ class RequestReaderTest {
         .contains("true or false");
     assertThat(refused("{\"type\":\"commit\",\"id\":1,\"reads\":{}}").getMessage())
         .contains("array");
+  }
+
+  @Test
+  void readsAnArrayFrameElementByElement() {
+    List<RequestReader.Item> items =
+        RequestReader.readFrame(
+            "[{\"type\":\"ping\",\"id\":1},{\"type\":\"read\",\"id\":2},[],"
+                + "{\"type\":\"hello\",\"protocol\":\"v1\",\"batching\":true}]");
+    assertThat(items).hasSize(4);
+    assertThat(items.get(0).request()).isEqualTo(new Request.Ping("1"));
+    assertThat(items.get(1).error().getMessage()).contains("path");
+    assertThat(items.get(1).id()).isEqualTo("2");
+    assertThat(items.get(2).error().id()).isNull();
+    assertThat(items.get(3).request()).isEqualTo(new Request.Hello("v1", null, true));
+    assertThat(RequestReader.readFrame("{\"type\":\"ping\"}"))
+        .containsExactly(new RequestReader.Item(new Request.Ping(null), null));
+    assertThat(catchThrowableOfType(ProtocolException.class, () -> RequestReader.readFrame("[]")))
+        .hasMessageContaining("1 to 1000");
+    assertThat(catchThrowableOfType(ProtocolException.class, () -> RequestReader.readFrame("[1")))
+        .hasMessageContaining("not valid JSON");
+    assertThat(refused("[{\"type\":\"ping\"}]").getMessage()).contains("one JSON object");
+    assertThat(refused("{\"type\":\"hello\",\"protocol\":\"v1\",\"batching\":1}").getMessage())
+        .contains("true or false");
   }
 }
