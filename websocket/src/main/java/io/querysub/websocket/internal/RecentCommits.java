@@ -2,8 +2,6 @@ package io.querysub.websocket.internal;
 
 import io.querysub.engine.path.Path;
 import io.querysub.engine.version.Version;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -25,21 +23,27 @@ final class RecentCommits {
   /** Rejected or refused: nothing was stored. */
   record Failed(String reason) implements Outcome {}
 
-  private final Map<String, Outcome> byId =
-      new LinkedHashMap<>(64, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Outcome> eldest) {
-          return size() > KEPT;
-        }
-      };
+  // A ring of the newest commits: remembering costs two array stores and no hashing, because
+  // every commit is remembered and few are ever looked up (only by locks that name one).
+  private final String[] ids = new String[KEPT];
+  private final Outcome[] outcomes = new Outcome[KEPT];
+  private long count; // commits remembered so far; guarded by this
 
   synchronized void remember(String id, Outcome outcome) {
-    byId.remove(id); // a reused id moves to the newest place
-    byId.put(id, outcome);
+    int i = (int) (count++ % KEPT);
+    ids[i] = id;
+    outcomes[i] = outcome;
   }
 
   /** The outcome of the latest commit with this id, or null if none is remembered. */
   synchronized Outcome get(String id) {
-    return byId.get(id);
+    long oldest = Math.max(0, count - KEPT);
+    for (long n = count - 1; n >= oldest; n--) {
+      int i = (int) (n % KEPT);
+      if (ids[i].equals(id)) {
+        return outcomes[i];
+      }
+    }
+    return null;
   }
 }
