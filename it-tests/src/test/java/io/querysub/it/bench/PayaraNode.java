@@ -43,7 +43,7 @@ final class PayaraNode implements AutoCloseable {
     workDir.mkdirs();
     File echo = new File(workDir, "echo.war");
     ShrinkWrap.create(WebArchive.class, "echo.war")
-        .addClass(EchoEndpoint.class)
+        .addClasses(EchoEndpoint.class, ProtocolEchoEndpoint.class)
         .addClass(io.querysub.websocket.internal.ContainerIdleTimer.class)
         .as(ZipExporter.class)
         .exportTo(echo, true);
