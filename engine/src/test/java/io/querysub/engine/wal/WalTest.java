@@ -243,6 +243,24 @@ class WalTest {
   }
 
   @Test
+  void aSegmentOfAnotherFormatVersionIsNeverCut() throws Exception {
+    WalOptions o = new WalOptions(dir, 0, 1 << 20);
+    writeAndClose(o, 3);
+    java.nio.file.Path f = io.querysub.engine.wal.internal.Segments.list(dir).get(0);
+    byte[] b = Files.readAllBytes(f);
+    java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(b);
+    h.putInt(8, 2); // format version 2, with a matching header checksum
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(b, 0, 20);
+    h.putInt(20, (int) crc.getValue());
+    Files.write(f, b);
+    assertThatThrownBy(() -> reopen(o, new Recovery[1]))
+        .isInstanceOf(WalException.class)
+        .hasMessageContaining("unknown format version 2");
+    assertThat(Files.size(f)).isEqualTo(b.length);
+  }
+
+  @Test
   void aSegmentWithATornHeaderIsRemoved() throws Exception {
     WalOptions o = new WalOptions(dir, 0, 1 << 20);
     List<WalRecord> written = writeAndClose(o, 3);

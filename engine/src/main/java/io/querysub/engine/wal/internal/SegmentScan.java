@@ -28,6 +28,11 @@ public final class SegmentScan {
 
   static Result scan(byte[] buf, long number, Consumer<WalRecord> out) {
     String bad = Segments.checkHeader(buf, buf.length, number);
+    if (bad != null && bad.startsWith(Segments.UNKNOWN_FORMAT)) {
+      // Written by another version of the software: never cut it, whatever its position.
+      throw new io.querysub.engine.wal.WalException(
+          "write-ahead log segment " + number + ": " + bad + "; refusing to start");
+    }
     if (bad != null) {
       return new Result(0, buf.length, 0, Version.ZERO, bad);
     }

@@ -25,6 +25,10 @@ public final class Segments {
   public static final int HEADER = 24;
   public static final int FORMAT = 1;
   private static final byte[] MAGIC = "QSUB-WAL".getBytes(StandardCharsets.US_ASCII);
+
+  /** How {@link #checkHeader} starts its answer for a well-formed header of another format. */
+  public static final String UNKNOWN_FORMAT = "unknown format version";
+
   private static final Pattern NAME = Pattern.compile("wal-(\\d{20})\\.log");
 
   private Segments() {}
@@ -77,7 +81,7 @@ public final class Segments {
     }
     int format = b.getInt(8);
     if (format != FORMAT) {
-      return "format version " + format + " is not " + FORMAT;
+      return UNKNOWN_FORMAT + " " + format + " (this software reads " + FORMAT + ")";
     }
     if (b.getLong(12) != number) {
       return "the header names segment " + b.getLong(12) + ", the file name " + number;
