@@ -217,7 +217,6 @@ class CrashIT {
                 + "}]}";
         req =
             HttpRequest.newBuilder(node.uri("/api/v1/tx"))
-                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
       } else {
         touched.add(i);
@@ -232,7 +231,7 @@ class CrashIT {
         HttpResponse<String> r =
             http.send(
                 req.timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json")
+                    .setHeader("Content-Type", "application/json")
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
