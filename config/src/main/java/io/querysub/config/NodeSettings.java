@@ -20,6 +20,10 @@ import java.time.Duration;
  * @param maxTxReads most read locks (value and children) in one transaction
  * @param maxChildrenPage largest page a children listing may ask for
  * @param defaultChildrenPage page size of a children listing that does not ask
+ * @param walFlushMillis the least time between two syncs of the write-ahead log (0: sync as soon as
+ *     a commit waits)
+ * @param walSegmentBytes the size at which a write-ahead log segment file is closed and the next
+ *     begun
  */
 public record NodeSettings(
     int nodeId,
@@ -34,7 +38,9 @@ public record NodeSettings(
     int maxTxWrites,
     int maxTxReads,
     int maxChildrenPage,
-    int defaultChildrenPage) {
+    int defaultChildrenPage,
+    int walFlushMillis,
+    int walSegmentBytes) {
 
   /** The settings of a node started with no configuration at all. */
   public static NodeSettings defaults() {

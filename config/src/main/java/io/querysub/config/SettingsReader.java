@@ -27,6 +27,8 @@ public final class SettingsReader {
   public static final String MAX_TX_READS = "querysub.maxTxReads";
   public static final String MAX_CHILDREN_PAGE = "querysub.maxChildrenPage";
   public static final String DEFAULT_CHILDREN_PAGE = "querysub.defaultChildrenPage";
+  public static final String WAL_FLUSH_MILLIS = "querysub.walFlushMillis";
+  public static final String WAL_SEGMENT_SIZE = "querysub.walSegmentSize";
 
   private static final int MAX_SIZE = Integer.MAX_VALUE - 8; // largest Java byte array
 
@@ -63,6 +65,13 @@ public final class SettingsReader {
     int maxReads = integer(MAX_TX_READS, 10_000, 0, 10_000_000);
     int maxPage = integer(MAX_CHILDREN_PAGE, 1000, 1, 1_000_000);
     int defaultPage = integer(DEFAULT_CHILDREN_PAGE, 100, 1, 1_000_000);
+    // Milliseconds by the key's own name (a bare number, unlike the durations above).
+    int walFlush = integer(WAL_FLUSH_MILLIS, 5, 0, 10_000);
+    int walSegment = size(WAL_SEGMENT_SIZE, "64MiB");
+    if (walSegment > 0 && (walSegment < (64 << 10) || walSegment > (1 << 30))) {
+      problems.add(
+          WAL_SEGMENT_SIZE + "=" + raw(WAL_SEGMENT_SIZE, "") + ": must be between 64KiB and 1GiB");
+    }
 
     if (maxValue > 0 && maxRequest > 0 && maxRequest < maxValue) {
       problems.add(
@@ -95,7 +104,9 @@ public final class SettingsReader {
         maxWrites,
         maxReads,
         maxPage,
-        defaultPage);
+        defaultPage,
+        walFlush,
+        walSegment);
   }
 
   private String raw(String key, String fallback) {

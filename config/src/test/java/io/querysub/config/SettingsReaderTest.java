@@ -28,6 +28,29 @@ class SettingsReaderTest {
     assertThat(s.maxTxWrites()).isEqualTo(1000);
     assertThat(s.maxChildrenPage()).isEqualTo(1000);
     assertThat(s.defaultChildrenPage()).isEqualTo(100);
+    assertThat(s.walFlushMillis()).isEqualTo(5);
+    assertThat(s.walSegmentBytes()).isEqualTo(64 << 20);
+  }
+
+  @Test
+  void readsAndChecksTheWriteAheadLogSettings() {
+    NodeSettings s =
+        read(Map.of(SettingsReader.WAL_FLUSH_MILLIS, "0", SettingsReader.WAL_SEGMENT_SIZE, "1MiB"));
+    assertThat(s.walFlushMillis()).isZero();
+    assertThat(s.walSegmentBytes()).isEqualTo(1 << 20);
+    assertThatThrownBy(
+            () ->
+                read(
+                    Map.of(
+                        SettingsReader.WAL_FLUSH_MILLIS, "5ms",
+                        SettingsReader.WAL_SEGMENT_SIZE, "4KiB")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("querysub.walFlushMillis=5ms: must be a whole number")
+        .hasMessageContaining("querysub.walSegmentSize=4KiB: must be between 64KiB and 1GiB");
+    assertThatThrownBy(() -> read(Map.of(SettingsReader.WAL_FLUSH_MILLIS, "-1")))
+        .hasMessageContaining("querysub.walFlushMillis=-1: must be between 0 and 10000");
+    assertThatThrownBy(() -> read(Map.of(SettingsReader.WAL_SEGMENT_SIZE, "2GiB")))
+        .hasMessageContaining("querysub.walSegmentSize=2GiB");
   }
 
   @Test

@@ -93,15 +93,34 @@ public class DataService {
     return Value.ofJsonBytes(bytes);
   }
 
-  /** Stores one value (or a delete, with {@link Value#ABSENT}) and returns its version. */
+  /**
+   * Stores one value (or a delete, with {@link Value#ABSENT}) and returns its version once the
+   * write is durable: when this returns it is in the write-ahead log on disk and survives a crash.
+   *
+   * @throws QuerysubException {@code UNAVAILABLE} when the log failed before the write was durable
+   */
   public Version write(Path path, Value value) {
-    CommitResult r = store().commit(List.of(), List.of(new Write(clientPath(path), value)));
+    Store s = store();
+    CommitResult r = s.commit(List.of(), List.of(new Write(clientPath(path), value)));
+    s.awaitDurable(r);
     return r.version();
   }
 
   /**
+   * Waits until a commit answered by {@link #commit} is durable (at once for a rejected or
+   * read-only one): when this returns its writes are in the write-ahead log on disk.
+   *
+   * @throws QuerysubException {@code UNAVAILABLE} when the log failed before that
+   */
+  public void awaitDurable(CommitResult result) {
+    store().awaitDurable(result);
+  }
+
+  /**
    * Commits a transaction: its writes share one version when every lock still holds. A rejected
-   * result is an answer, not an exception: nothing was stored and the conflict says why.
+   * result is an answer, not an exception: nothing was stored and the conflict says why. Returns as
+   * soon as the commit is applied (visible to readers), before it is durable: see {@link
+   * #awaitDurable}.
    */
   public CommitResult commit(List<ReadLock> locks, List<Write> writes) {
     checkTxSize(locks.size(), writes.size());

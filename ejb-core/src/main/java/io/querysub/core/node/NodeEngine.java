@@ -3,8 +3,7 @@ package io.querysub.core.node;
 import io.querysub.config.NodeSettings;
 import io.querysub.engine.error.QuerysubException;
 import io.querysub.engine.store.Store;
-import io.querysub.engine.store.StoreOptions;
-import io.querysub.engine.version.HybridClock;
+import io.querysub.engine.wal.FileWriteAheadLog;
 import io.querysub.engine.watch.WatchHub;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -19,15 +18,15 @@ import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Owns this node's {@link Store}. Built at deployment ({@code @Startup}), so the application only
- * answers requests once the store exists; {@link #isReady()} feeds the readiness check.
+ * Owns this node's {@link Store} and its write-ahead log. Built at deployment ({@code @Startup}):
+ * the log is replayed into the store ({@link NodeStorage}) before the store is published, so the
+ * application only answers requests once recovery is done; {@link #isReady()} feeds the readiness
+ * check.
  *
  * <p>Threading: bean-managed concurrency, because the store is thread-safe and a container write
  * lock on every call would serialize the whole node. The golden-horizon timer is non-persistent (a
@@ -46,6 +45,7 @@ public class NodeEngine {
 
   private final AtomicBoolean advancing = new AtomicBoolean();
   private final StoreRef ref = new StoreRef();
+  private volatile FileWriteAheadLog wal;
 
   /** A started engine without a container (tests, tools): no timer moves the golden horizon. */
   public static NodeEngine standalone(NodeSettings settings) {
@@ -63,23 +63,10 @@ public class NodeEngine {
   }
 
   private void open() {
-    try {
-      Files.createDirectories(settings.dataDir());
-    } catch (IOException | SecurityException e) {
-      throw new IllegalStateException(
-          "cannot create the data directory "
-              + settings.dataDir()
-              + " (querysub.dataDir): "
-              + e.getMessage(),
-          e);
-    }
-    StoreOptions options =
-        new StoreOptions(
-            settings.shardDepth(),
-            settings.maxChangeAge(),
-            settings.historyRetention(),
-            settings.commitStripes());
-    Store s = new Store(options, new HybridClock(settings.nodeId()));
+    // Replays the write-ahead log before the store is published: readiness stays DOWN until then.
+    NodeStorage.Opened o = NodeStorage.open(settings);
+    Store s = o.store();
+    wal = o.wal();
     // The hub listens before the store is published, so no commit is missed by watches.
     ref.set(s, new WatchHub(s));
     LOG.info(
@@ -88,8 +75,8 @@ public class NodeEngine {
                 + settings.nodeId()
                 + " ready: data directory "
                 + settings.dataDir()
-                + " (nothing is persisted yet: the store is in memory), "
-                + options);
+                + ", "
+                + s.options());
   }
 
   @Timeout
@@ -108,15 +95,27 @@ public class NodeEngine {
     }
   }
 
+  /**
+   * Stops serving, then closes the write-ahead log: every commit appended before is durable when
+   * this returns.
+   */
   @PreDestroy
-  void stop() {
+  public void stop() {
     ref.clear();
+    FileWriteAheadLog w = wal;
+    if (w != null) {
+      w.close();
+    }
     LOG.info("Querysub node stopped");
   }
 
-  /** True once the store is built, until the node stops. */
+  /**
+   * True once the store is built and the write-ahead log replayed, until the node stops or the log
+   * fails (a failed log refuses commits until the node restarts).
+   */
   public boolean isReady() {
-    return ref.isReady();
+    FileWriteAheadLog w = wal;
+    return ref.isReady() && (w == null || !w.failed());
   }
 
   /** The store and hub as a plain object, to keep instead of calling this bean per request. */

@@ -34,10 +34,18 @@ public final class Store {
   private final Stripes stripes;
   private final CommitLog log;
   private final ChangeFeed feed;
+  private final CommitJournal journal;
 
+  /** A store kept in memory only. */
   public Store(StoreOptions options, HybridClock clock) {
+    this(options, clock, CommitJournal.NONE);
+  }
+
+  /** A store that records every accepted commit in {@code journal} before applying it. */
+  public Store(StoreOptions options, HybridClock clock, CommitJournal journal) {
     this.options = options;
     this.clock = clock;
+    this.journal = java.util.Objects.requireNonNull(journal, "journal");
     this.stripes = new Stripes(options.stripes(), options.shardDepth());
     this.log = new CommitLog(tree, options.shardDepth());
     this.feed = new ChangeFeed(clock);
@@ -112,7 +120,12 @@ public final class Store {
    * still holds. A commit without writes only checks its locks. The answer is final on one node: a
    * rejected commit is not stored (rerun it with fresh reads).
    *
-   * @throws QuerysubException {@code BAD_REQUEST} when two writes name one path
+   * <p>A valid commit with writes is appended to the store's journal before it is applied, and its
+   * result carries the journal's ticket: when this returns the commit is visible to readers, but
+   * durable only once {@link #whenDurable} completes.
+   *
+   * @throws QuerysubException {@code BAD_REQUEST} when two writes name one path; {@code
+   *     UNAVAILABLE} when the journal takes no more records (nothing was applied)
    */
   public CommitResult commit(List<ReadLock> locks, List<Write> writes) {
     checkDistinct(writes);
@@ -131,11 +144,15 @@ public final class Store {
       if (c != null) {
         return new CommitResult(v, Validity.REJECTED, c);
       }
+      long ticket = 0;
       if (!writes.isEmpty()) {
+        // Recorded before it is applied: whatever a reader sees was appended before anything the
+        // reader commits next, so a durable commit never depends on a lost one.
+        ticket = journal.append(v, writes);
         log.appendValid(v, locks, lockEntries, writes, changes);
       }
       published = feeding;
-      return new CommitResult(v, Validity.VALID, null);
+      return new CommitResult(v, Validity.VALID, null, ticket);
     } finally {
       stripes.unlock(held);
       if (feeding && v != null) {
@@ -197,6 +214,60 @@ public final class Store {
       if (announced != null) {
         feed.publish(new ChangeBatch(announced, changes));
       }
+    }
+  }
+
+  /**
+   * Completes once the commit of {@code result} is durable in the store's journal (at once for a
+   * rejected or read-only commit, or a store without a journal); completes exceptionally when the
+   * journal failed first. The future may complete on the journal's own thread: do little there.
+   */
+  public java.util.concurrent.CompletableFuture<Void> whenDurable(CommitResult result) {
+    return result.ticket() == 0 ? CommitJournal.DONE : journal.whenDurable(result.ticket());
+  }
+
+  /**
+   * Waits until the commit of {@code result} is durable, see {@link #whenDurable}.
+   *
+   * @throws QuerysubException {@code UNAVAILABLE} when the journal failed before the commit was
+   *     durable (it is applied in memory, but may be lost on restart)
+   */
+  public void awaitDurable(CommitResult result) {
+    if (result.ticket() == 0) {
+      return;
+    }
+    try {
+      journal.whenDurable(result.ticket()).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QuerysubException(
+          ErrorCode.UNAVAILABLE, "interrupted while waiting for commit " + result.version());
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new QuerysubException(
+          ErrorCode.UNAVAILABLE,
+          "commit " + result.version() + " is not durable: " + e.getCause().getMessage());
+    }
+  }
+
+  /**
+   * Stores a valid commit read back from this node's own journal, for recovery before the store
+   * serves. The version is kept as written and the clock moves past it. Unlike {@link #ingest}
+   * there is no horizon or clock-skew guard (a replayed version is usually far behind the golden
+   * horizon: the next {@link #advanceGolden} makes it golden) and nothing is journaled again or
+   * published to listeners. A version already stored changes nothing.
+   */
+  public void replay(Version version, List<Write> writes) {
+    if (writes.isEmpty()) {
+      return;
+    }
+    checkDistinct(writes);
+    int[] held = stripes.of(List.of(), writes);
+    stripes.lock(held);
+    try {
+      clock.observe(version);
+      log.replay(version, writes);
+    } finally {
+      stripes.unlock(held);
     }
   }
 

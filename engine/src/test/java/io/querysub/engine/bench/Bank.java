@@ -1,6 +1,7 @@
 package io.querysub.engine.bench;
 
 import io.querysub.engine.path.Path;
+import io.querysub.engine.store.CommitJournal;
 import io.querysub.engine.store.CommitResult;
 import io.querysub.engine.store.ReadResult;
 import io.querysub.engine.store.Store;
@@ -25,10 +26,15 @@ final class Bank {
   final Path[] accounts;
 
   Bank(int n, long maxChangeAgeMillis) {
+    this(n, maxChangeAgeMillis, CommitJournal.NONE);
+  }
+
+  Bank(int n, long maxChangeAgeMillis, CommitJournal journal) {
     store =
         new Store(
             StoreOptions.DEFAULTS.withMaxChangeAge(Duration.ofMillis(maxChangeAgeMillis)),
-            new HybridClock(1));
+            new HybridClock(1),
+            journal);
     accounts = new Path[n];
     List<Write> opening = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {

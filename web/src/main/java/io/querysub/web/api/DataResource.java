@@ -24,7 +24,8 @@ import java.io.InputStream;
 
 /**
  * One path's value: {@code GET}, {@code PUT} (the body is the value, any JSON), {@code DELETE}. The
- * body of a PUT is stored as the exact bytes sent, once checked to be one JSON value.
+ * body of a PUT is stored as the exact bytes sent, once checked to be one JSON value. A PUT or
+ * DELETE answers once its write is durable (in the write-ahead log on disk).
  */
 @jakarta.ws.rs.Path("data/{path: .*}")
 @RequestScoped

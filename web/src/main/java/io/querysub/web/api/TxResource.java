@@ -27,9 +27,10 @@ import java.util.List;
 
 /**
  * {@code POST /api/v1/tx}: commits writes under read locks as one version. 200 {@code {"version"}}
- * when every lock held; 409 CONFLICT naming the path and the version that broke a lock otherwise
- * (nothing stored: read again and retry). Every part of the request is parsed and checked before
- * the commit, so a refused request has applied nothing.
+ * when every lock held, sent once the commit is durable (in the write-ahead log on disk); 409
+ * CONFLICT naming the path and the version that broke a lock otherwise (nothing stored: read again
+ * and retry). Every part of the request is parsed and checked before the commit, so a refused
+ * request has applied nothing.
  */
 @jakarta.ws.rs.Path("tx")
 @RequestScoped
@@ -50,6 +51,7 @@ public class TxResource {
     }
     CommitResult result = data.commit(locks, writes);
     if (result.isValid()) {
+      data.awaitDurable(result); // the answer says the commit is durable
       return Response.ok(new VersionResponse(result.version().toString())).build();
     }
     Conflict c = result.conflict();

@@ -91,6 +91,23 @@ public final class CommitLog {
     store(rec, writes, lockEntries, true, out);
   }
 
+  /**
+   * Stores a commit known valid (read back from the node's journal) at any version, with no locks;
+   * see {@code Store.replay}. Records of one path come in version order, but current values are
+   * recomputed from the history so an out-of-order record still leaves the newest one current.
+   */
+  public void replay(Version v, List<Write> writes) {
+    PathEntry first = tree.get(writes.get(0).path());
+    if (first != null && first.find(v) >= 0) {
+      return;
+    }
+    CommitRecord rec = new CommitRecord(v, CommitRecord.NO_LOCKS, Validity.VALID);
+    store(rec, writes, NO_ENTRIES, false, null);
+    for (StoredWrite w : rec.writes) {
+      w.entry.recomputeCurrent(null, v);
+    }
+  }
+
   /** Stores a commit at any version above the horizon and cascades; see {@code Store.ingest}. */
   public CommitResult ingest(
       Version v, List<ReadLock> locks, List<Write> writes, List<Change> out, Version now) {
