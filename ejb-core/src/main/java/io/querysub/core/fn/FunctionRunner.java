@@ -3,6 +3,7 @@ package io.querysub.core.fn;
 import io.querysub.engine.error.ErrorCode;
 import io.querysub.engine.error.QuerysubException;
 import io.querysub.engine.path.Path;
+import io.querysub.engine.store.ChildrenPage;
 import io.querysub.engine.store.CommitResult;
 import io.querysub.engine.store.ReadLock;
 import io.querysub.engine.store.ReadResult;
@@ -123,6 +124,106 @@ public final class FunctionRunner {
               Math.min(retention / 4, TimeUnit.SECONDS.toNanos(1)));
       scheduler.scheduleWithFixedDelay(this::expire, period, period, TimeUnit.NANOSECONDS);
     }
+    scheduler.execute(this::recover);
+  }
+
+  /**
+   * Once the store is ready (it may be replaying its log): the records of calls that ended before a
+   * restart are queued to expire, and calls that a restart interrupted (still {@code running}:
+   * nothing of them was applied, since a call's writes and its outcome commit together) run again
+   * from their stored function, arguments and caller, under their own call id.
+   */
+  private void recover() {
+    Store st;
+    try {
+      st = store();
+    } catch (QuerysubException e) {
+      scheduler.schedule(this::recover, 250, TimeUnit.MILLISECONDS); // not ready yet
+      return;
+    }
+    int ended = 0;
+    int resumed = 0;
+    String after = null;
+    do {
+      ChildrenPage page = st.children(CALLS, after, 1000, true);
+      for (ChildrenPage.Child c : page.children()) {
+        if (c.value() == null || c.value().json() == null) {
+          continue;
+        }
+        Path path = CALLS.child(c.key());
+        JsonObject o = JSON.createReader(new StringReader(c.value().json())).readObject();
+        if ("running".equals(o.getString("status", ""))) {
+          resume(c.key(), o, c.version());
+          resumed++;
+        } else {
+          expireLater(path, c.version());
+          ended++;
+        }
+      }
+      after = page.next();
+    } while (after != null);
+    if (ended + resumed > 0) {
+      LOG.info(
+          "server functions: "
+              + resumed
+              + " interrupted calls run again, "
+              + ended
+              + " ended calls to expire");
+    }
+  }
+
+  /** Runs again a call whose record says it was running when the node stopped. */
+  private void resume(String callId, JsonObject record, Version recordVersion) {
+    String function = record.getString("function", "");
+    CompletableFuture<CallOutcome> future = new CompletableFuture<>();
+    if (inFlight.putIfAbsent(callId, future) != null) {
+      return; // a caller asked again meanwhile and it runs already
+    }
+    future.whenComplete((o, e) -> inFlight.remove(callId, future));
+    FunctionDef def = registry.get(function);
+    if (def == null) {
+      FunctionStats none = new FunctionStats();
+      Call orphan =
+          new Call(
+              new FunctionDef(function, null, null, null, settings.timeout()),
+              callId,
+              record.getString("caller", ""),
+              record.get("args"),
+              callPath(callId),
+              future,
+              none);
+      orphan.recordVersion = recordVersion;
+      orphan.finish(
+          ErrorCode.UNKNOWN_FUNCTION,
+          "no server function is named '" + function + "' any more",
+          List.of(),
+          0,
+          0,
+          null);
+      return;
+    }
+    Call call =
+        new Call(
+            def,
+            callId,
+            record.getString("caller", ""),
+            record.get("args"),
+            callPath(callId),
+            future,
+            stats.get(def.name()));
+    call.startedMillis =
+        record.getJsonNumber("startedAt") == null
+            ? call.startedMillis
+            : record.getJsonNumber("startedAt").longValue();
+    call.recordVersion = recordVersion;
+    call.stats.started();
+    try {
+      call.arg = bind(def, call.args);
+    } catch (InvalidArgument e) {
+      call.finish(ErrorCode.INVALID_ARGUMENT, e.getMessage(), e.fields, 0, 0, null);
+      return;
+    }
+    attempt(call, 1);
   }
 
   private void expireLater(Path record, Version version) {
@@ -376,7 +477,26 @@ public final class FunctionRunner {
       if (r.isValid()) {
         c.stats.finished(null, System.nanoTime() - c.started, lockCount, n);
         expireLater(c.recordPath, r.version());
-        c.future.complete(CallOutcome.ok(c.callId, c.def.name(), resultJson, r.version(), n));
+        CallOutcome ok = CallOutcome.ok(c.callId, c.def.name(), resultJson, r.version(), n);
+        // Answered once durable, as a REST write is; the journal's thread only hands it on to a
+        // function thread, which sends the answer.
+        store()
+            .whenDurable(r)
+            .whenComplete(
+                (v, e) -> {
+                  if (e == null) {
+                    c.future.completeAsync(() -> ok, executor);
+                  } else {
+                    c.future.complete(
+                        CallOutcome.failed(
+                            c.callId,
+                            c.def.name(),
+                            ErrorCode.UNAVAILABLE,
+                            "the call ran, but the write-ahead log failed before it was durable",
+                            List.of(),
+                            n));
+                  }
+                });
       } else if (r.conflict().path().equals(c.recordPath)) {
         // The record changed under the call (it was deleted or rewritten): report what it says.
         c.future.complete(fromRecord(c.callId, store().read(c.recordPath)));
@@ -537,7 +657,7 @@ public final class FunctionRunner {
     final CompletableFuture<CallOutcome> future;
     final FunctionStats stats;
     final long started = System.nanoTime();
-    final long startedMillis = System.currentTimeMillis();
+    long startedMillis = System.currentTimeMillis();
     volatile Object arg;
     volatile Version recordVersion;
 

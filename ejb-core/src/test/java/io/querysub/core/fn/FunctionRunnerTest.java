@@ -321,4 +321,48 @@ class FunctionRunnerTest {
     assertThat(again.status()).isEqualTo(CallOutcome.Status.OK);
     assertThat(again.version()).isNotEqualTo(first.version());
   }
+
+  @Test
+  void afterARestartInterruptedCallsRunAgainAndEndedOnesExpire() throws Exception {
+    fund("r1", 10);
+    // As a restarted node finds them: one call stored as running (its run never committed), one
+    // that ended.
+    store.commit(
+        List.of(),
+        List.of(
+            new io.querysub.engine.store.Write(
+                FunctionRunner.callPath("interrupted"),
+                io.querysub.engine.store.Value.ofJson(
+                    "{\"function\":\"bank.transfer\",\"caller\":\"before\",\"args\":{\"from\":\"r1\","
+                        + "\"to\":\"r2\",\"amount\":4},\"startedAt\":1,\"status\":\"running\"}")),
+            new io.querysub.engine.store.Write(
+                FunctionRunner.callPath("ended"),
+                io.querysub.engine.store.Value.ofJson(
+                    "{\"function\":\"test.noargs\",\"caller\":\"before\",\"startedAt\":1,"
+                        + "\"status\":\"ok\",\"result\":\"ended\",\"attempts\":1}"))));
+    FunctionRunner restarted =
+        runnerFor(
+            FunctionSettings.read(
+                k -> Optional.ofNullable(Map.of(FunctionSettings.CALL_RETENTION, "300ms").get(k))));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> record("interrupted").getString("status").equals("ok"));
+    assertThat(value("/acct/r1")).isEqualTo("6");
+    assertThat(value("/acct/r2")).isEqualTo("4");
+    assertThat(record("interrupted").getString("caller")).isEqualTo("before");
+    // Asking again returns the outcome, without a third run.
+    CallOutcome again =
+        restarted
+            .call(
+                "bank.transfer",
+                "interrupted",
+                json("{\"from\":\"r1\",\"to\":\"r2\",\"amount\":4}"),
+                "t")
+            .get(20, TimeUnit.SECONDS);
+    assertThat(again.status()).isEqualTo(CallOutcome.Status.OK);
+    assertThat(fns.runs.get()).isEqualTo(1);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !store.read(FunctionRunner.callPath("ended")).exists());
+  }
 }
