@@ -324,6 +324,9 @@ class FunctionRunnerTest {
 
   @Test
   void afterARestartInterruptedCallsRunAgainAndEndedOnesExpire() throws Exception {
+    // A store of its own: the runner made before each test must not recover these records too.
+    store = new Store(StoreOptions.DEFAULTS, new io.querysub.engine.version.HybridClock(1));
+    fns.store = store;
     fund("r1", 10);
     // As a restarted node finds them: one call stored as running (its run never committed), one
     // that ended.
