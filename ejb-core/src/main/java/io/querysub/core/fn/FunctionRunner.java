@@ -82,6 +82,9 @@ public final class FunctionRunner {
   private final Map<String, CompletableFuture<CallOutcome>> inFlight = new ConcurrentHashMap<>();
   private final Map<String, FunctionStats> stats = new ConcurrentHashMap<>();
   private final Queue<Expiry> expiries = new ConcurrentLinkedQueue<>();
+  // Calls this runner began before its recovery finished: their records are its own, not left
+  // over from before a restart. Null once recovery is done.
+  private volatile Set<String> begunBeforeRecovery = ConcurrentHashMap.newKeySet();
 
   /** A call record to delete once the retention has passed. */
   private record Expiry(long deadlineNanos, Path path, Version version) {}
@@ -153,8 +156,10 @@ public final class FunctionRunner {
         Path path = CALLS.child(c.key());
         JsonObject o = JSON.createReader(new StringReader(c.value().json())).readObject();
         if ("running".equals(o.getString("status", ""))) {
-          resume(c.key(), o, c.version());
-          resumed++;
+          if (!begunBeforeRecovery.contains(c.key())) {
+            resume(c.key(), o, c.version());
+            resumed++;
+          }
         } else {
           expireLater(path, c.version());
           ended++;
@@ -162,6 +167,7 @@ public final class FunctionRunner {
       }
       after = page.next();
     } while (after != null);
+    begunBeforeRecovery = null;
     if (ended + resumed > 0) {
       LOG.info(
           "server functions: "
@@ -352,6 +358,10 @@ public final class FunctionRunner {
    * written, or an expired record's delete); its version, or null if another call got there first.
    */
   private Version begin(Call c, Version absentAt) {
+    Set<String> early = begunBeforeRecovery;
+    if (early != null) {
+      early.add(c.callId);
+    }
     JsonObjectBuilder record = c.record("running");
     CommitResult r =
         store()
@@ -498,8 +508,13 @@ public final class FunctionRunner {
                   }
                 });
       } else if (r.conflict().path().equals(c.recordPath)) {
-        // The record changed under the call (it was deleted or rewritten): report what it says.
-        c.future.complete(fromRecord(c.callId, store().read(c.recordPath)));
+        // The record changed under the call (another run of the same call id ended first, or it
+        // was deleted): report what it says, and let it expire like any ended record.
+        ReadResult now = store().read(c.recordPath);
+        if (now.exists()) {
+          expireLater(c.recordPath, now.version());
+        }
+        c.future.complete(fromRecord(c.callId, now));
       } else if (n < settings.maxAttempts()) {
         scheduler.schedule(() -> attempt(c, n + 1), backoffNanos(n), TimeUnit.NANOSECONDS);
       } else {

@@ -303,6 +303,8 @@ class FunctionRunnerTest {
 
   @Test
   void callRecordsExpireAfterTheRetentionAndTheIdMayBeUsedAgain() throws Exception {
+    store = new Store(StoreOptions.DEFAULTS, new io.querysub.engine.version.HybridClock(1));
+    fns.store = store;
     FunctionRunner short_ =
         runnerFor(
             FunctionSettings.read(
