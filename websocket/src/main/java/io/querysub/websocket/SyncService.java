@@ -123,7 +123,7 @@ public class SyncService {
             settings,
             new SessionTransport(session),
             senders,
-            functions::call);
+            (fn, callId, args, caller) -> functions.call(fn, callId, args, caller, false));
     open.add(c);
     return c;
   }

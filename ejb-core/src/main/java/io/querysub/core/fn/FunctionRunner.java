@@ -292,6 +292,16 @@ public final class FunctionRunner {
    */
   public CompletableFuture<CallOutcome> call(
       String function, String callId, JsonValue args, String caller) {
+    return call(function, callId, args, caller, true);
+  }
+
+  /**
+   * Calls {@code function}, as {@link #call(String, String, JsonValue, String)}; with {@code
+   * durable} false a successful outcome completes as soon as the call's commit is applied, without
+   * waiting for the write-ahead log (the WebSocket answer, as for a commit there).
+   */
+  public CompletableFuture<CallOutcome> call(
+      String function, String callId, JsonValue args, String caller, boolean durable) {
     if (callId == null || callId.isEmpty() || callId.length() > 128) {
       throw new QuerysubException(ErrorCode.BAD_REQUEST, "callId must be 1 to 128 characters");
     }
@@ -325,6 +335,7 @@ public final class FunctionRunner {
         return future;
       }
       Call call = new Call(def, callId, caller, args, recordPath, future, stats.get(def.name()));
+      call.durable = durable;
       call.stats.started();
       Object arg;
       try {
@@ -488,6 +499,10 @@ public final class FunctionRunner {
         c.stats.finished(null, System.nanoTime() - c.started, lockCount, n);
         expireLater(c.recordPath, r.version());
         CallOutcome ok = CallOutcome.ok(c.callId, c.def.name(), resultJson, r.version(), n);
+        if (!c.durable) {
+          c.future.complete(ok);
+          return;
+        }
         // Answered once durable, as a REST write is; the journal's thread only hands it on to a
         // function thread, which sends the answer.
         store()
@@ -675,6 +690,7 @@ public final class FunctionRunner {
     long startedMillis = System.currentTimeMillis();
     volatile Object arg;
     volatile Version recordVersion;
+    volatile boolean durable = true;
 
     Call(
         FunctionDef def,

@@ -154,10 +154,16 @@ public class Functions {
     }
   }
 
-  /** Calls a function; see {@link FunctionRunner#call}. */
+  /** Calls a function and answers once its commit is durable; see {@link FunctionRunner#call}. */
   public CompletableFuture<CallOutcome> call(
       String function, String callId, JsonValue args, String caller) {
     return runner.call(function, callId, args, caller);
+  }
+
+  /** Calls a function; {@code durable} false answers without waiting for the log to sync. */
+  public CompletableFuture<CallOutcome> call(
+      String function, String callId, JsonValue args, String caller, boolean durable) {
+    return runner.call(function, callId, args, caller, durable);
   }
 
   public FunctionRegistry registry() {
