@@ -3,8 +3,6 @@ package io.querysub.config;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -32,11 +30,10 @@ public final class SettingsReader {
 
   private static final int MAX_SIZE = Integer.MAX_VALUE - 8; // largest Java byte array
 
-  private final Function<String, Optional<String>> source;
-  private final List<String> problems = new ArrayList<>();
+  private final SettingValues in;
 
   private SettingsReader(Function<String, Optional<String>> source) {
-    this.source = source;
+    this.in = new SettingValues(source);
   }
 
   /**
@@ -49,32 +46,35 @@ public final class SettingsReader {
   }
 
   private NodeSettings read() {
-    int nodeId = integer(NODE_ID, 1, 0, 65_535);
+    int nodeId = in.integer(NODE_ID, 1, 0, 65_535);
     Path dataDir = directory(DATA_DIR, "./data");
-    int shardDepth = integer(SHARD_DEPTH, 2, 1, 64);
-    Duration maxChangeAge = duration(MAX_CHANGE_AGE, "60s", Duration.ofMillis(1));
-    Duration historyRetention = duration(HISTORY_RETENTION, "0s", Duration.ZERO);
-    int stripes = integer(COMMIT_STRIPES, 64, 1, 1 << 16);
+    int shardDepth = in.integer(SHARD_DEPTH, 2, 1, 64);
+    Duration maxChangeAge = in.duration(MAX_CHANGE_AGE, "60s", Duration.ofMillis(1));
+    Duration historyRetention = in.duration(HISTORY_RETENTION, "0s", Duration.ZERO);
+    int stripes = in.integer(COMMIT_STRIPES, 64, 1, 1 << 16);
     if (stripes > 0 && Integer.bitCount(stripes) != 1) {
-      problems.add(COMMIT_STRIPES + "=" + stripes + ": must be a power of two");
+      in.problem(COMMIT_STRIPES + "=" + stripes + ": must be a power of two");
     }
-    Duration goldenInterval = duration(GOLDEN_INTERVAL, "1s", Duration.ofMillis(10));
+    Duration goldenInterval = in.duration(GOLDEN_INTERVAL, "1s", Duration.ofMillis(10));
     int maxValue = size(MAX_VALUE_SIZE, "1MiB");
     int maxRequest = size(MAX_REQUEST_SIZE, "16MiB");
-    int maxWrites = integer(MAX_TX_WRITES, 1000, 1, 1_000_000);
-    int maxReads = integer(MAX_TX_READS, 10_000, 0, 10_000_000);
-    int maxPage = integer(MAX_CHILDREN_PAGE, 1000, 1, 1_000_000);
-    int defaultPage = integer(DEFAULT_CHILDREN_PAGE, 100, 1, 1_000_000);
+    int maxWrites = in.integer(MAX_TX_WRITES, 1000, 1, 1_000_000);
+    int maxReads = in.integer(MAX_TX_READS, 10_000, 0, 10_000_000);
+    int maxPage = in.integer(MAX_CHILDREN_PAGE, 1000, 1, 1_000_000);
+    int defaultPage = in.integer(DEFAULT_CHILDREN_PAGE, 100, 1, 1_000_000);
     // Milliseconds by the key's own name (a bare number, unlike the durations above).
-    int walFlush = integer(WAL_FLUSH_MILLIS, 5, 0, 10_000);
+    int walFlush = in.integer(WAL_FLUSH_MILLIS, 5, 0, 10_000);
     int walSegment = size(WAL_SEGMENT_SIZE, "64MiB");
     if (walSegment > 0 && (walSegment < (64 << 10) || walSegment > (1 << 30))) {
-      problems.add(
-          WAL_SEGMENT_SIZE + "=" + raw(WAL_SEGMENT_SIZE, "") + ": must be between 64KiB and 1GiB");
+      in.problem(
+          WAL_SEGMENT_SIZE
+              + "="
+              + in.raw(WAL_SEGMENT_SIZE, "")
+              + ": must be between 64KiB and 1GiB");
     }
 
     if (maxValue > 0 && maxRequest > 0 && maxRequest < maxValue) {
-      problems.add(
+      in.problem(
           MAX_REQUEST_SIZE
               + "="
               + maxRequest
@@ -85,12 +85,10 @@ public final class SettingsReader {
               + " bytes), or no value of the largest size could be sent");
     }
     if (maxPage > 0 && defaultPage > maxPage) {
-      problems.add(
+      in.problem(
           DEFAULT_CHILDREN_PAGE + "=" + defaultPage + ": must not exceed " + MAX_CHILDREN_PAGE);
     }
-    if (!problems.isEmpty()) {
-      throw new ConfigurationException(problems);
-    }
+    in.check();
     return new NodeSettings(
         nodeId,
         dataDir,
@@ -109,58 +107,26 @@ public final class SettingsReader {
         walSegment);
   }
 
-  private String raw(String key, String fallback) {
-    return source.apply(key).map(String::trim).filter(s -> !s.isEmpty()).orElse(fallback);
-  }
-
-  private int integer(String key, int fallback, int min, int max) {
-    String text = raw(key, Integer.toString(fallback));
-    try {
-      int n = Integer.parseInt(text);
-      if (n < min || n > max) {
-        problems.add(key + "=" + text + ": must be between " + min + " and " + max);
-        return -1;
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      problems.add(key + "=" + text + ": must be a whole number");
-      return -1;
-    }
-  }
-
-  private Duration duration(String key, String fallback, Duration min) {
-    String text = raw(key, fallback);
-    Duration d = Units.duration(text);
-    if (d == null) {
-      problems.add(key + "=" + text + ": must be a duration such as 500ms, 60s, 5m, 1h or PT60S");
-      return Duration.ZERO;
-    }
-    if (d.compareTo(min) < 0) {
-      problems.add(key + "=" + text + ": must be at least " + min.toMillis() + "ms");
-    }
-    return d;
-  }
-
   private int size(String key, String fallback) {
-    String text = raw(key, fallback);
+    String text = in.raw(key, fallback);
     long n = Units.bytes(text);
     if (n < 0) {
-      problems.add(key + "=" + text + ": must be a size such as 1048576, 512KiB or 1MiB");
+      in.problem(key + "=" + text + ": must be a size such as 1048576, 512KiB or 1MiB");
       return -1;
     }
     if (n < 16 || n > MAX_SIZE) {
-      problems.add(key + "=" + text + ": must be between 16 bytes and 2GiB");
+      in.problem(key + "=" + text + ": must be between 16 bytes and 2GiB");
       return -1;
     }
     return (int) n;
   }
 
   private Path directory(String key, String fallback) {
-    String text = raw(key, fallback);
+    String text = in.raw(key, fallback);
     try {
       return Path.of(text).toAbsolutePath().normalize();
     } catch (InvalidPathException e) {
-      problems.add(key + "=" + text + ": not a usable directory name (" + e.getReason() + ")");
+      in.problem(key + "=" + text + ": not a usable directory name (" + e.getReason() + ")");
       return null;
     }
   }

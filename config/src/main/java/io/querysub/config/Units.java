@@ -12,14 +12,14 @@ import java.util.regex.Pattern;
  * 1MiB} (the units are binary; {@code K}, {@code M}, {@code G} are accepted as shorthands). A bare
  * number is refused as a duration, because seconds and milliseconds are both plausible guesses.
  */
-public final class Units {
+final class Units {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?");
 
   private Units() {}
 
   /** The duration, or null when the text is not one. */
-  public static Duration duration(String text) {
+  static Duration duration(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     Matcher m = DURATION.matcher(t);
     if (m.matches()) {

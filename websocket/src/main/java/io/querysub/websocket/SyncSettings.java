@@ -1,8 +1,7 @@
 package io.querysub.websocket;
 
 import io.querysub.config.ConfigurationException;
-import java.util.ArrayList;
-import java.util.List;
+import io.querysub.config.SettingValues;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -45,41 +44,14 @@ public record SyncSettings(
    * @throws ConfigurationException listing every invalid setting
    */
   public static SyncSettings read(Function<String, Optional<String>> source, int maxMessageSize) {
-    List<String> problems = new ArrayList<>();
-    int watches = integer(source, MAX_WATCHES, 1000, 1, 1_000_000, problems);
-    int queue = integer(source, MAX_QUEUE, 10_000, 16, 100_000_000, problems);
-    int rate = integer(source, MAX_REQUESTS_PER_SECOND, 10_000, 1, 100_000_000, problems);
-    int keys = integer(source, MAX_WATCH_KEYS, 10_000, 1, 10_000_000, problems);
-    int paths = integer(source, MAX_SUBTREE_PATHS, 10_000, 1, 10_000_000, problems);
-    int idle = integer(source, IDLE_TIMEOUT_SECONDS, 300, 0, 86_400, problems);
-    if (!problems.isEmpty()) {
-      throw new ConfigurationException(problems);
-    }
+    SettingValues in = new SettingValues(source);
+    int watches = in.integer(MAX_WATCHES, 1000, 1, 1_000_000);
+    int queue = in.integer(MAX_QUEUE, 10_000, 16, 100_000_000);
+    int rate = in.integer(MAX_REQUESTS_PER_SECOND, 10_000, 1, 100_000_000);
+    int keys = in.integer(MAX_WATCH_KEYS, 10_000, 1, 10_000_000);
+    int paths = in.integer(MAX_SUBTREE_PATHS, 10_000, 1, 10_000_000);
+    int idle = in.integer(IDLE_TIMEOUT_SECONDS, 300, 0, 86_400);
+    in.check();
     return new SyncSettings(maxMessageSize, watches, queue, rate, keys, paths, idle);
-  }
-
-  private static int integer(
-      Function<String, Optional<String>> source,
-      String key,
-      int fallback,
-      int min,
-      int max,
-      List<String> problems) {
-    String text =
-        source
-            .apply(key)
-            .map(String::trim)
-            .filter(s -> !s.isEmpty())
-            .orElse(Integer.toString(fallback));
-    try {
-      int n = Integer.parseInt(text);
-      if (n >= min && n <= max) {
-        return n;
-      }
-      problems.add(key + "=" + text + ": must be between " + min + " and " + max);
-    } catch (NumberFormatException e) {
-      problems.add(key + "=" + text + ": must be a whole number");
-    }
-    return -1;
   }
 }

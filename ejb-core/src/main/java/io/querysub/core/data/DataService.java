@@ -188,7 +188,7 @@ public class DataService {
    * and calls can be listed.
    */
   public static Path readablePath(Path path) {
-    if (path.isSystem() && !path.isRoot() && path.segment(0).equals(CALLS)) {
+    if (path.isSystem() && path.segment(0).equals(CALLS)) {
       return path;
     }
     return clientPath(path);

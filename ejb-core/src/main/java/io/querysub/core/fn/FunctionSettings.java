@@ -1,10 +1,7 @@
 package io.querysub.core.fn;
 
-import io.querysub.config.ConfigurationException;
-import io.querysub.config.Units;
+import io.querysub.config.SettingValues;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -40,61 +37,20 @@ public record FunctionSettings(
 
   /** Reads the settings, applying defaults; throws listing every invalid one. */
   public static FunctionSettings read(Function<String, Optional<String>> source) {
-    List<String> problems = new ArrayList<>();
-    Duration timeout = duration(source, TIMEOUT, "5s", problems);
-    Duration backoff = duration(source, BACKOFF, "1ms", problems);
-    Duration maxBackoff = duration(source, MAX_BACKOFF, "100ms", problems);
-    int attempts = integer(source, MAX_ATTEMPTS, 10, 1, 1000, problems);
-    int threads = integer(source, THREADS, 16, 1, 1024, problems);
-    Duration retention = duration(source, CALL_RETENTION, "5m", problems);
+    SettingValues in = new SettingValues(source);
+    Duration timeout = in.duration(TIMEOUT, "5s", Duration.ZERO);
+    Duration backoff = in.duration(BACKOFF, "1ms", Duration.ZERO);
+    Duration maxBackoff = in.duration(MAX_BACKOFF, "100ms", Duration.ZERO);
+    int attempts = in.integer(MAX_ATTEMPTS, 10, 1, 1000);
+    int threads = in.integer(THREADS, 16, 1, 1024);
+    Duration retention = in.duration(CALL_RETENTION, "5m", Duration.ZERO);
     if (timeout.isZero()) {
-      problems.add(TIMEOUT + ": must be more than 0");
+      in.problem(TIMEOUT + ": must be more than 0");
     }
     if (maxBackoff.compareTo(backoff) < 0) {
-      problems.add(MAX_BACKOFF + ": must be at least " + BACKOFF);
+      in.problem(MAX_BACKOFF + ": must be at least " + BACKOFF);
     }
-    if (!problems.isEmpty()) {
-      throw new ConfigurationException(problems);
-    }
+    in.check();
     return new FunctionSettings(timeout, attempts, backoff, maxBackoff, threads, retention);
-  }
-
-  private static Duration duration(
-      Function<String, Optional<String>> source,
-      String key,
-      String fallback,
-      List<String> problems) {
-    String text = source.apply(key).map(String::trim).filter(s -> !s.isEmpty()).orElse(fallback);
-    Duration d = Units.duration(text);
-    if (d == null || d.isNegative()) {
-      problems.add(key + "=" + text + ": must be a duration such as 500ms, 5s or PT5S");
-      return Duration.ZERO;
-    }
-    return d;
-  }
-
-  private static int integer(
-      Function<String, Optional<String>> source,
-      String key,
-      int fallback,
-      int min,
-      int max,
-      List<String> problems) {
-    String text =
-        source
-            .apply(key)
-            .map(String::trim)
-            .filter(s -> !s.isEmpty())
-            .orElse(Integer.toString(fallback));
-    try {
-      int n = Integer.parseInt(text);
-      if (n >= min && n <= max) {
-        return n;
-      }
-      problems.add(key + "=" + text + ": must be between " + min + " and " + max);
-    } catch (NumberFormatException e) {
-      problems.add(key + "=" + text + ": must be a whole number");
-    }
-    return min;
   }
 }
