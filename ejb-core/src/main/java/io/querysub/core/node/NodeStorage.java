@@ -1,6 +1,10 @@
 package io.querysub.core.node;
 
 import io.querysub.config.NodeSettings;
+import io.querysub.engine.archive.ArchiveLoader;
+import io.querysub.engine.archive.ArchiveStore;
+import io.querysub.engine.archive.Archiver;
+import io.querysub.engine.archive.ArchiverOptions;
 import io.querysub.engine.store.Store;
 import io.querysub.engine.store.StoreOptions;
 import io.querysub.engine.version.HybridClock;
@@ -24,8 +28,16 @@ public final class NodeStorage {
   /** The log's directory under the data directory. */
   public static final String WAL_DIR = "wal";
 
-  /** A recovered store and the log it now appends to. */
-  public record Opened(Store store, FileWriteAheadLog wal, Recovery recovery) {}
+  /**
+   * A recovered store, the log it now appends to, and the archiver fed by its golden pass (null
+   * when the node keeps no archive; not started: the caller starts it once the node serves).
+   */
+  public record Opened(
+      Store store,
+      FileWriteAheadLog wal,
+      Recovery recovery,
+      Archiver archiver,
+      ArchiveLoader.Loaded archived) {}
 
   private NodeStorage() {}
 
@@ -38,6 +50,21 @@ public final class NodeStorage {
    *     read (the message names the file, and the offset of any damage)
    */
   public static Opened open(NodeSettings settings) {
+    return open(settings, null, null);
+  }
+
+  /**
+   * Recovers the node's store from its archive (when {@code archive} is not null), then its log:
+   * the newest manifest's segments are replayed first, then every log record the archive does not
+   * already hold. When this returns the archiver listens to the store's golden pass.
+   *
+   * @param archive where the node archives golden writes, or null for none
+   * @param archiving how it archives (ignored when {@code archive} is null)
+   * @throws IllegalStateException when the archive cannot be read (it holds data the log no longer
+   *     has, so the node must not serve without it) or the log cannot be read
+   */
+  public static Opened open(
+      NodeSettings settings, ArchiveStore archive, ArchiverOptions archiving) {
     Path data = settings.dataDir();
     try {
       Files.createDirectories(data);
@@ -57,6 +84,32 @@ public final class NodeStorage {
                 data.resolve(WAL_DIR), settings.walFlushMillis(), settings.walSegmentBytes()));
     Store store = new Store(options, new HybridClock(settings.nodeId()), wal);
     long t0 = System.nanoTime();
+    ArchiveLoader.Loaded loaded = null;
+    Archiver archiver = null;
+    if (archive != null) {
+      loaded = loadArchive(archive, store, archiving);
+      // What the archive holds is golden already: settle it before the sink listens, so it is not
+      // archived again.
+      store.advanceGolden(loaded.archivedUpTo());
+      archiver = new Archiver(archive, archiving, loaded, wal, System::currentTimeMillis);
+      store.setGoldenSink(archiver);
+      ArchiveLoader.Loaded l = loaded;
+      LOG.info(
+          () ->
+              "Querysub recovery: "
+                  + l.writes()
+                  + " writes from "
+                  + l.segments()
+                  + " archive segments of "
+                  + archive.describe()
+                  + (l.manifest() == null
+                      ? " (empty)"
+                      : " (manifest " + l.manifest().sequence() + ")")
+                  + " in "
+                  + l.millis()
+                  + " ms"
+                  + (l.damaged() == 0 ? "" : "; " + l.damaged() + " damaged stretches skipped"));
+    }
     Recovery r;
     try {
       r = wal.open(rec -> store.replay(rec.version(), rec.writes()));
@@ -92,6 +145,43 @@ public final class NodeStorage {
                         + " bytes, "
                         + r.cut().reason()
                         + ")"));
-    return new Opened(store, wal, r);
+    return new Opened(store, wal, r, archiver, loaded);
+  }
+
+  /**
+   * Loads the archive, retrying while the store is out of reach, for at most a minute: a node whose
+   * archive holds data its log no longer has must not serve without it.
+   */
+  private static ArchiveLoader.Loaded loadArchive(
+      ArchiveStore archive, Store store, ArchiverOptions archiving) {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    long wait = 200;
+    while (true) {
+      try {
+        return ArchiveLoader.load(archive, store);
+      } catch (IOException | RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "cannot read the archive at " + archive.describe() + ": " + e.getMessage(), e);
+        }
+        long w = wait;
+        LOG.warning(
+            () ->
+                "cannot read the archive at "
+                    + archive.describe()
+                    + " ("
+                    + e.getMessage()
+                    + "); retrying in "
+                    + w
+                    + " ms");
+        try {
+          Thread.sleep(wait);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while reading the archive", ie);
+        }
+        wait = Math.min(archiving.retryMax().toMillis(), wait * 2);
+      }
+    }
   }
 }

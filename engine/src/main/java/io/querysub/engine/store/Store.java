@@ -51,6 +51,16 @@ public final class Store {
     this.feed = new ChangeFeed(clock);
   }
 
+  private volatile GoldenSink goldenSink;
+
+  /**
+   * Sets the sink that hears of every valid commit as it becomes golden (an archiver), or null for
+   * none. Set it before the store serves, or commits already golden are not heard of.
+   */
+  public void setGoldenSink(GoldenSink sink) {
+    this.goldenSink = sink;
+  }
+
   public StoreOptions options() {
     return options;
   }
@@ -307,11 +317,15 @@ public final class Store {
         Math.max(0, clock.physicalMillis() - options.historyRetention().toMillis())
             << Version.COUNTER_BITS;
     int total = 0;
+    GoldenSink sink = goldenSink;
     while (true) {
       int n;
       stripes.lock(null);
       try {
-        n = log.makeGolden(horizon, keepAfter, 4096);
+        n = log.makeGolden(horizon, keepAfter, 4096, sink);
+        if (n < 4096 && sink != null) {
+          sink.passed(horizon);
+        }
       } finally {
         stripes.unlock(null);
       }

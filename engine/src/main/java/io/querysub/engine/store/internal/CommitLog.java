@@ -3,12 +3,14 @@ package io.querysub.engine.store.internal;
 import io.querysub.engine.path.Path;
 import io.querysub.engine.store.CommitResult;
 import io.querysub.engine.store.Conflict;
+import io.querysub.engine.store.GoldenSink;
 import io.querysub.engine.store.ReadLock;
 import io.querysub.engine.store.Validity;
 import io.querysub.engine.store.Write;
 import io.querysub.engine.version.Version;
 import io.querysub.engine.watch.Change;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -271,7 +273,7 @@ public final class CommitLog {
    * Makes up to {@code max} commits at or behind {@code to} golden, in version order, and trims the
    * histories they touched. Returns how many it made golden.
    */
-  public int makeGolden(Version to, long keepAfterStamp, int max) {
+  public int makeGolden(Version to, long keepAfterStamp, int max, GoldenSink sink) {
     if (to.compareTo(horizon) > 0) {
       horizon = to;
     }
@@ -300,6 +302,13 @@ public final class CommitLog {
       }
       c.locks = CommitRecord.NO_LOCKS;
       c.lockEntries = null;
+      if (sink != null && c.state == Validity.VALID && c.writes.length > 0) {
+        Write[] ws = new Write[c.writes.length];
+        for (int i = 0; i < ws.length; i++) {
+          ws[i] = new Write(c.writes[i].entry.path(), c.writes[i].value);
+        }
+        sink.golden(c.version, Arrays.asList(ws));
+      }
       // A path written by several commits of this slice is trimmed by the first; the others
       // stop at its first entry, which is then no longer behind the horizon (or the only one).
       for (StoredWrite w : c.writes) {

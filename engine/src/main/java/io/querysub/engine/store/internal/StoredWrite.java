@@ -50,6 +50,6 @@ public final class StoredWrite {
   }
 
   boolean isPresent() {
-    return value.jsonBytes() != null;
+    return !value.isAbsent();
   }
 }
