@@ -94,8 +94,8 @@ class ArchiverTest {
     for (int i = 0; i < 200; i++) {
       ReadResult r = b.store().read(Path.parse("/u/u" + i + "/n"));
       if (i == 7) {
+        // A golden delete leaves nothing behind in the store; the archive keeps it (retention).
         assertThat(r.exists()).isFalse();
-        assertThat(r.version()).isEqualTo(deleted);
       } else {
         assertThat(r.value()).isEqualTo(Value.ofJson("{\"i\":" + i + "}"));
         assertThat(r.version()).isEqualTo(versions.get("/u/u" + i + "/n"));
@@ -121,6 +121,8 @@ class ArchiverTest {
     long seed = System.nanoTime();
     System.out.println("ArchiverTest merge seed=" + seed);
     Random rnd = new Random(seed);
+    // Merges run a day later than the writes: with no retention, superseded versions go.
+    now.addAndGet(Duration.ofDays(1).toMillis());
     Node a = start(options(3, 1 << 20, Duration.ZERO));
     Map<String, String> expected = new HashMap<>();
     for (int round = 0; round < 20; round++) {
