@@ -54,6 +54,37 @@ public final class SettingValues {
     return d;
   }
 
+  /**
+   * A byte size ({@code 1048576}, {@code 512KiB}, {@code 8MiB}; binary units) in {@code min..max}
+   * bytes; -1 (and a problem) otherwise.
+   */
+  public int bytes(String key, String fallback, int min, int max) {
+    String text = raw(key, fallback);
+    long n = Units.bytes(text);
+    if (n < 0) {
+      problem(key + "=" + text + ": must be a size such as 1048576, 512KiB or 1MiB");
+      return -1;
+    }
+    if (n < min || n > max) {
+      problem(key + "=" + text + ": must be between " + min + " and " + max + " bytes");
+      return -1;
+    }
+    return (int) n;
+  }
+
+  /** {@code true} or {@code false} (any case); {@code fallback} (and a problem) otherwise. */
+  public boolean bool(String key, boolean fallback) {
+    String text = raw(key, Boolean.toString(fallback));
+    if (text.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (text.equalsIgnoreCase("false")) {
+      return false;
+    }
+    problem(key + "=" + text + ": must be true or false");
+    return fallback;
+  }
+
   /** Records a problem found by a rule of the caller's own. */
   public void problem(String message) {
     problems.add(message);
