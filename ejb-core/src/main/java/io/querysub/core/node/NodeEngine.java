@@ -1,6 +1,12 @@
 package io.querysub.core.node;
 
 import io.querysub.config.NodeSettings;
+import io.querysub.core.archive.ArchiveSettings;
+import io.querysub.core.archive.ArchiveStores;
+import io.querysub.engine.archive.ArchiveStatus;
+import io.querysub.engine.archive.ArchiveStore;
+import io.querysub.engine.archive.Archiver;
+import io.querysub.engine.archive.ArchiverOptions;
 import io.querysub.engine.error.QuerysubException;
 import io.querysub.engine.store.Store;
 import io.querysub.engine.wal.FileWriteAheadLog;
@@ -18,15 +24,17 @@ import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Owns this node's {@link Store} and its write-ahead log. Built at deployment ({@code @Startup}):
- * the log is replayed into the store ({@link NodeStorage}) before the store is published, so the
- * application only answers requests once recovery is done; {@link #isReady()} feeds the readiness
- * check.
+ * Owns this node's {@link Store}, its write-ahead log and its archiver. Built at deployment
+ * ({@code @Startup}): the archive and then the log are replayed into the store ({@link
+ * NodeStorage}) before the store is published, so the application only answers requests once
+ * recovery is done; {@link #isReady()} feeds the readiness check.
  *
  * <p>Threading: bean-managed concurrency, because the store is thread-safe and a container write
  * lock on every call would serialize the whole node. The golden-horizon timer is non-persistent (a
@@ -41,6 +49,12 @@ public class NodeEngine {
 
   @Inject NodeSettings settings;
 
+  @Inject org.eclipse.microprofile.config.Config config;
+
+  private ArchiveSettings archiveSettings;
+  private volatile ArchiveStore archiveStore;
+  private volatile Archiver archiver;
+
   @Resource TimerService timers;
 
   private final AtomicBoolean advancing = new AtomicBoolean();
@@ -49,14 +63,22 @@ public class NodeEngine {
 
   /** A started engine without a container (tests, tools): no timer moves the golden horizon. */
   public static NodeEngine standalone(NodeSettings settings) {
+    return standalone(settings, ArchiveSettings.defaults(settings.dataDir()));
+  }
+
+  /** A started engine without a container, archiving as {@code archiving} says. */
+  public static NodeEngine standalone(NodeSettings settings, ArchiveSettings archiving) {
     NodeEngine e = new NodeEngine();
     e.settings = settings;
+    e.archiveSettings = archiving;
     e.open();
     return e;
   }
 
   @PostConstruct
   void start() {
+    archiveSettings =
+        ArchiveSettings.read(key -> config.getOptionalValue(key, String.class), settings.dataDir());
     open();
     long period = settings.goldenInterval().toMillis();
     timers.createIntervalTimer(period, period, new TimerConfig("golden-horizon", false));
@@ -64,9 +86,29 @@ public class NodeEngine {
 
   private void open() {
     // Replays the write-ahead log before the store is published: readiness stays DOWN until then.
-    NodeStorage.Opened o = NodeStorage.open(settings);
+    ArchiveStore archive;
+    try {
+      archive = ArchiveStores.open(archiveSettings).orElse(null);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot open the archive store (" + ArchiveSettings.STORE + "): " + e.getMessage(), e);
+    }
+    NodeStorage.Opened o = NodeStorage.open(settings, archive, archiverOptions());
     Store s = o.store();
     wal = o.wal();
+    archiveStore = archive;
+    archiver = o.archiver();
+    if (archiver != null) {
+      try {
+        int n = archiver.deleteUnlisted();
+        if (n > 0) {
+          LOG.info(() -> "Querysub archive: deleted " + n + " objects no manifest lists");
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.WARNING, "cannot sweep the archive of unlisted objects; will retry", e);
+      }
+      archiver.start();
+    }
     // The hub listens before the store is published, so no commit is missed by watches.
     ref.set(s, new WatchHub(s));
     LOG.info(
@@ -77,6 +119,31 @@ public class NodeEngine {
                 + settings.dataDir()
                 + ", "
                 + s.options());
+  }
+
+  private ArchiverOptions archiverOptions() {
+    ArchiveSettings a = archiveSettings;
+    return new ArchiverOptions(
+        a.partitions(),
+        settings.shardDepth(),
+        a.largeValueBytes(),
+        a.historyRetention(),
+        a.maxSegmentsPerPartition(),
+        64L << 20,
+        a.interval(),
+        a.retryMax(),
+        settings.maxChangeAge());
+  }
+
+  /** Where archiving stands, or empty when the node keeps no archive. */
+  public Optional<ArchiveStatus> archiveStatus() {
+    Archiver a = archiver;
+    return a == null ? Optional.empty() : Optional.of(a.status());
+  }
+
+  /** The archiver (tests, tools), or null when the node keeps no archive. */
+  public Archiver archiver() {
+    return archiver;
   }
 
   @Timeout
@@ -102,6 +169,14 @@ public class NodeEngine {
   @PreDestroy
   public void stop() {
     ref.clear();
+    Archiver a = archiver;
+    if (a != null) {
+      a.close();
+    }
+    ArchiveStore as = archiveStore;
+    if (as != null) {
+      as.close();
+    }
     FileWriteAheadLog w = wal;
     if (w != null) {
       w.close();
