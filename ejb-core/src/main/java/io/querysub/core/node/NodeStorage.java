@@ -128,9 +128,9 @@ public final class NodeStorage {
                 + r.bytes()
                 + " bytes) from "
                 + r.segments()
-                + " write-ahead log segments in "
+                + " write-ahead log segments; recovery took "
                 + millis
-                + " ms; "
+                + " ms in all; "
                 + store.pathCount()
                 + " path entries; highest version "
                 + r.highest()

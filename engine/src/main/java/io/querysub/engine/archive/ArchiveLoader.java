@@ -59,9 +59,16 @@ public final class ArchiveLoader {
       return new Loaded(null, 0, 0, 0, Map.of(), (System.nanoTime() - t0) / 1_000_000);
     }
     long writes = 0;
+    long skipped = 0;
     int damaged = 0;
     Map<String, List<String>> large = new HashMap<>();
-    for (SegmentRef ref : m.segments()) {
+    // Newest segments first, newest writes first: a superseded version the store would trim at
+    // once (its newest version is older than the store's history retention) is not loaded at all,
+    // so recovery holds about one version per path however much history the archive keeps.
+    long cutoff = store.clock().physicalMillis() - store.options().historyRetention().toMillis();
+    List<SegmentRef> refs = m.segments();
+    for (int s = refs.size() - 1; s >= 0; s--) {
+      SegmentRef ref = refs.get(s);
       SegmentScan scan = SegmentCodec.scan(archive.get(ref.key()));
       for (SegmentScan.Damage d : scan.damage()) {
         LOG.warning(
@@ -77,19 +84,30 @@ public final class ArchiveLoader {
                     + ")");
       }
       damaged += scan.damage().size();
-      List<String> refs = new ArrayList<>();
-      for (ArchivedWrite w : scan.writes()) {
-        Value v = w.value();
-        if (v == null) {
-          refs.add(w.large().key());
-          v = lazy(archive, w.large());
+      List<String> largeKeys = new ArrayList<>();
+      List<ArchivedWrite> ws = scan.writes();
+      for (int i = ws.size() - 1; i >= 0; i--) {
+        ArchivedWrite w = ws.get(i);
+        if (w.large() != null) {
+          largeKeys.add(w.large().key());
         }
+        Version newest = store.read(w.path()).version();
+        if (newest.compareTo(w.version()) > 0 && newest.millis() < cutoff) {
+          skipped++;
+          continue;
+        }
+        Value v = w.value() != null ? w.value() : lazy(archive, w.large());
         store.replay(w.version(), List.of(new Write(w.path(), v)));
         writes++;
       }
-      if (!refs.isEmpty()) {
-        large.put(ref.key(), refs);
+      if (!largeKeys.isEmpty()) {
+        large.put(ref.key(), largeKeys);
       }
+    }
+    if (skipped > 0) {
+      long n = skipped;
+      LOG.fine(
+          () -> "archive: " + n + " superseded versions not loaded (past the store's retention)");
     }
     return new Loaded(
         m, m.segments().size(), writes, damaged, large, (System.nanoTime() - t0) / 1_000_000);

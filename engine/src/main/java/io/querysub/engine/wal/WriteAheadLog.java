@@ -57,8 +57,7 @@ public interface WriteAheadLog extends CommitJournal, AutoCloseable {
    * Deletes closed segment files all of whose records have versions at or below {@code version}:
    * the hook for archiving, which calls it once everything up to {@code version} is copied and
    * verified elsewhere. The current segment is never deleted. Each deletion is final when this
-   * returns (the directory is synced). Nothing calls this yet: until archives exist every segment
-   * is kept.
+   * returns (the directory is synced). The archiver calls it after each manifest it writes.
    *
    * @return how many segment files were deleted
    */

@@ -90,7 +90,8 @@ class ArchiverTest {
     assertThat(a.archiver().status().manifestSequence()).isEqualTo(1);
 
     Node b = start(options(32, 1 << 20, Duration.ofDays(1)));
-    assertThat(b.loaded().writes()).isEqualTo(201);
+    // u7's value is superseded by its delete, and the store keeps no history: it is not loaded.
+    assertThat(b.loaded().writes()).isEqualTo(200);
     for (int i = 0; i < 200; i++) {
       ReadResult r = b.store().read(Path.parse("/u/u" + i + "/n"));
       if (i == 7) {

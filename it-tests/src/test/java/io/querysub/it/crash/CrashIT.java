@@ -33,6 +33,15 @@ class CrashIT {
   private static final int PATHS_PER_WRITER = 25;
   private static final Duration READY = Duration.ofSeconds(180);
 
+  /** Where a node may be made to halt itself. */
+  private static final String[] FAILPOINTS = {
+    "wal.beforeSync",
+    "wal.beforeWrite",
+    "wal.beforeDelete",
+    "archive.beforeUpload",
+    "archive.beforeManifest"
+  };
+
   /** A client per node: nothing of a killed node's connections is carried to the next. */
   private HttpClient http;
 
@@ -114,8 +123,13 @@ class CrashIT {
       List<String> options = new ArrayList<>();
       boolean armed = random.nextInt(5) == 0;
       if (armed) {
-        String point = random.nextBoolean() ? "wal.beforeSync" : "wal.beforeWrite";
-        options.add("-Dquerysub.failpoints=" + point + "=crash@" + (20 + random.nextInt(400)));
+        String point = FAILPOINTS[random.nextInt(FAILPOINTS.length)];
+        // The log's points are hit per sync, the archive's per object or round: fewer hits.
+        int at =
+            point.startsWith("wal.before") && !point.equals("wal.beforeDelete")
+                ? 20 + random.nextInt(400)
+                : 1 + random.nextInt(12);
+        options.add("-Dquerysub.failpoints=" + point + "=crash@" + at);
       }
       node = startReady(micro, war, data, work, "node-" + cycle, options);
       node.failpoint = armed;
@@ -124,10 +138,12 @@ class CrashIT {
       long lostNow = verify(node);
       lost += lostNow;
       System.out.printf(
-          "cycle %d: %s; acked %d this cycle; recovered %d commits in %d ms; lost_acked %d%s%n",
+          "cycle %d: %s; acked %d this cycle; recovered %d archived writes and %d logged commits"
+              + " in %d ms; lost_acked %d%s%n",
           cycle,
           how,
           acked.get() - before,
+          node.archivedWrites(),
           node.recoveredCommits(),
           rec,
           lostNow,

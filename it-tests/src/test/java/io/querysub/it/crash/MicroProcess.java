@@ -22,7 +22,20 @@ import java.util.regex.Pattern;
  */
 final class MicroProcess {
   private static final Pattern RECOVERY =
-      Pattern.compile("Querysub recovery: (\\d+) commits .* in (\\d+) ms");
+      Pattern.compile("Querysub recovery: (\\d+) commits .* recovery took (\\d+) ms");
+  private static final Pattern ARCHIVE =
+      Pattern.compile(
+          "Querysub recovery: (\\d+) writes from \\d+ archive segments .* in (\\d+) ms");
+
+  /**
+   * Settings that make every cycle archive and cut its log: writes go golden after a second, the
+   * archiver runs five times a second, and log segments rotate at 64 KiB.
+   */
+  static final List<String> ARCHIVING =
+      List.of(
+          "-Dquerysub.maxChangeAge=1s",
+          "-Dquerysub.archive.interval=200ms",
+          "-Dquerysub.walSegmentSize=64KiB");
 
   final Process process;
   final int port;
@@ -56,6 +69,7 @@ final class MicroProcess {
     cmd.add("-Xmx512m");
     cmd.add("-XX:TieredStopAtLevel=1"); // starts faster; speed does not matter here
     cmd.add("-Dquerysub.dataDir=" + dataDir);
+    cmd.addAll(ARCHIVING);
     cmd.addAll(extraOptions);
     cmd.addAll(
         List.of(
@@ -147,8 +161,15 @@ final class MicroProcess {
     if (!Files.exists(log)) {
       return -1;
     }
+    // The log line's time covers the whole recovery, archive included.
     Matcher m = RECOVERY.matcher(Files.readString(log));
     return m.find() ? Long.parseLong(m.group(2)) : -1;
+  }
+
+  /** The number of writes the node logged as loaded from its archive, or -1. */
+  long archivedWrites() throws IOException {
+    Matcher m = ARCHIVE.matcher(Files.readString(log));
+    return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
 
   /** The number of commits the node logged as replayed, or -1. */
