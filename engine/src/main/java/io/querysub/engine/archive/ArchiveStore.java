@@ -18,8 +18,8 @@ public interface ArchiveStore extends AutoCloseable {
    * and renamed into place; S3 verifies a content checksum sent with the upload). A reader never
    * sees part of an object: it sees all of it or none.
    *
-   * @throws IOException when the store is unreachable or refused the object; the object may then
-   *     be absent or whole, never partial
+   * @throws IOException when the store is unreachable or refused the object; the object may then be
+   *     absent or whole, never partial
    */
   void put(String key, byte[] bytes) throws IOException;
 
@@ -35,8 +35,8 @@ public interface ArchiveStore extends AutoCloseable {
   long size(String key) throws IOException;
 
   /**
-   * Every key that starts with {@code prefix}, sorted. Archives use listings only to find
-   * manifests and garbage, never to decide which segments hold data.
+   * Every key that starts with {@code prefix}, sorted. Archives use listings only to find manifests
+   * and garbage, never to decide which segments hold data.
    */
   List<String> list(String prefix) throws IOException;
 

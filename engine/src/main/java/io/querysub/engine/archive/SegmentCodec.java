@@ -3,8 +3,8 @@ package io.querysub.engine.archive;
 import java.util.List;
 
 /**
- * The byte layout of segments (docs/archive-format.md): a header, then length-prefixed records
- * each with its own checksum and a marker a scan can resynchronize on after damage.
+ * The byte layout of segments (docs/archive-format.md): a header, then length-prefixed records each
+ * with its own checksum and a marker a scan can resynchronize on after damage.
  */
 public final class SegmentCodec {
   private SegmentCodec() {}
