@@ -416,4 +416,46 @@ describe('JavaScript client', () => {
     assert.equal(await page.evaluate(() => c.get(paths.note)), 'no card');
     await proxy.close();
   });
+  test('a write resolves when applied and its durable promise after the node says so; {durable: true} waits', async () => {
+    const { page, frames } = await clientPage();
+    const board = unique('durable');
+    const p = '/t/' + board + '/n';
+    const out = await page.evaluate(async ({ p, board }) => {
+      const c = await open();
+      c.receive({ type: 'fromANewerNode', id: 1 }); // a message this client does not know: ignored
+      const r = await c.transaction((tx) => tx.set(p, 1));
+      const isPromise = r.durable instanceof Promise;
+      await r.durable;
+      const waited = await c.transaction(async (tx) => tx.set(p, (await tx.get(p)) + 1), { durable: true });
+      const nothing = await c.transaction(async (tx) => tx.get(p)); // writes nothing: durable at once
+      await nothing.durable;
+      const added = await c.call('board.add', { board, card: 'd', text: 'durable' });
+      await added.durable;
+      const voted = await c.call('board.vote', { board, card: 'd' }, { durable: true });
+      await voted.durable;
+      return { isPromise, version: r.version, waited: waited.version, added: added.version, value: await c.get(p), state: c.state };
+    }, { p, board });
+    assert.equal(out.isPromise, true);
+    assert.equal(out.value, 2);
+    assert.equal(out.state, 'open');
+    const received = frames.filter((f) => f.dir === 'received');
+    const answerThenNotice = (type, request) => {
+      const answer = received.findIndex((f) => f.type === type && f.id === request.id);
+      const notices = received.filter((f) => f.type === 'durable' && f.id === request.id);
+      const notice = received.findIndex((f) => f.type === 'durable' && f.id === request.id);
+      assert.ok(answer >= 0, `${type} of ${request.id}`);
+      assert.equal(notices.length, 1, `one durable notice for ${request.id}`);
+      assert.ok(notice > answer, `the notice of ${request.id} after its ${type}`);
+      return received[notice];
+    };
+    const [plain, waitedCommit] = sent(frames, 'commit');
+    assert.equal(plain.durable, undefined);
+    assert.equal(answerThenNotice('result', plain).version, out.version);
+    assert.equal(waitedCommit.durable, true, 'the commit asked to be answered once durable');
+    assert.equal(received.filter((f) => f.type === 'durable' && f.id === waitedCommit.id).length, 0, 'and got no notice');
+    const [add, vote] = sent(frames, 'call');
+    assert.equal(answerThenNotice('callResult', add).version, out.added);
+    assert.equal(vote.durable, true);
+    assert.equal(received.filter((f) => f.type === 'durable' && f.id === vote.id).length, 0);
+  });
 });

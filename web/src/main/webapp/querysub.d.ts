@@ -90,11 +90,23 @@ export interface TransactionResult<T> {
   version: Version | null;
   /** How many times the function ran. */
   attempts: number;
+  /**
+   * Resolves once the commit is in the node's write-ahead log on disk (the node's `durable`
+   * notice); already resolved with `durable: true` or when nothing was written. Rejects with
+   * UNAVAILABLE when the node's log failed first (the write may be lost if the node restarts),
+   * OUTCOME_UNKNOWN when the connection dropped before the notice, CLOSED after close().
+   */
+  durable: Promise<void>;
 }
 
 export interface TransactionOptions {
   /** Runs again after a rejection at most this many times (default: the client's maxRetries). */
   maxRetries?: number;
+  /**
+   * Resolve only once the commit is durable (the commit asks the node to answer then); a log
+   * failure then rejects the transaction with UNAVAILABLE.
+   */
+  durable?: boolean;
 }
 
 /** What a transaction function gets. Reads become locks; writes are sent together at the end. */
@@ -136,7 +148,7 @@ export interface Client {
    * callId, so it runs at most once. Rejects with the call's code: INVALID_ARGUMENT (with
    * `fields`), UNKNOWN_FUNCTION, CONFLICT, FUNCTION_ERROR, TIMEOUT; or CLOSED.
    */
-  call<R = Json>(fn: string, args?: Json, opts?: { callId?: string }): Promise<CallResult<R>>;
+  call<R = Json>(fn: string, args?: Json, opts?: CallOptions): Promise<CallResult<R>>;
 
   /**
    * Registers what a call of `fn` is expected to write, applied to the local view the moment it is
@@ -149,12 +161,21 @@ export interface Client {
   close(): void;
 }
 
+export interface CallOptions {
+  /** The call's id (default: a fresh UUID); a call id runs once. */
+  callId?: string;
+  /** Resolve only once the call's commit is durable; a log failure then rejects with UNAVAILABLE. */
+  durable?: boolean;
+}
+
 /** A successful call: the function's result and the version of its writes. */
 export interface CallResult<R = Json> {
   result: R;
   version: Version;
   attempts: number;
   callId: string;
+  /** Resolves once the call's commit is durable, as TransactionResult.durable does. */
+  durable: Promise<void>;
 }
 
 /** What a predictor reads and writes: the local view, no locks and no round trips. */
@@ -168,6 +189,8 @@ export interface Prediction {
 export declare class QuerysubError extends Error {
   /** A server error code (docs/protocol.md) or CONFLICT, CLOSED, OUTCOME_UNKNOWN. */
   code: string;
+  /** A durable promise rejected with UNAVAILABLE: the version of the write that may be lost. */
+  version?: Version;
   /** The path the error is about, when there is one. */
   path?: string;
   /** INVALID_ARGUMENT from a call: each bad field and what is wrong with it. */

@@ -113,6 +113,19 @@ function deepEqual(a, b) {
 
 const delay = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * When a write is durable: a promise and its settle functions. A durable promise nobody awaits must
+ * not be reported as an unhandled rejection, so it carries a handler of its own; awaiting it still
+ * throws.
+ */
+function durability() {
+  const d = {};
+  d.promise = new Promise((resolve, reject) => Object.assign(d, { resolve, reject }));
+  d.promise.catch(() => {});
+  return d;
+}
+const DURABLE = Promise.resolve();
+
 // A throwing callback must not leave the client half-updated: its error is rethrown on its own.
 function call(cb, arg) {
   try {
@@ -280,6 +293,8 @@ class LocalCommit {
     this.id = null;
     this.conn = null; // the connection it was sent on
     this.version = null;
+    this.waitDurable = false; // sent with durable: true, so its result means durable
+    this.durable = durability();
     this.done = new Promise((resolve) => (this.settle = resolve));
   }
 
@@ -309,6 +324,8 @@ class LocalCall {
     this.id = null;
     this.version = null;
     this.settledAt = 0;
+    this.waitDurable = false;
+    this.durable = durability();
     this.done = new Promise((resolve) => (this.settle = resolve));
   }
 
@@ -423,6 +440,7 @@ class Client {
     this.locals = []; // LocalCommit, oldest first, until confirmed and echoed
     this.commits = new Map(); // commit request id -> LocalCommit
     this.calls = new Map(); // call request id -> LocalCall
+    this.durables = new Map(); // request id of a valid commit or ok call -> its durability, until the node's notice
     this.predictors = new Map(); // function name -> predictor
     this.dirty = new Set();
     this.pingTimer = null;
@@ -475,6 +493,8 @@ class Client {
     this.stopPing();
     this.conn++; // ignore anything the old socket still says
     this.welcome = null;
+    // The node tells durability only on the connection that sent the write.
+    this.failDurables('OUTCOME_UNKNOWN', 'the connection dropped before the node said the write was durable');
     try {
       this.ws.close();
     } catch {
@@ -503,6 +523,7 @@ class Client {
     const err = new QuerysubError('CLOSED', 'the client was closed');
     for (const r of this.requests.values()) r.reject(err);
     this.requests.clear();
+    this.failDurables('CLOSED', 'the client was closed before the node said the write was durable');
     for (const c of [...this.locals]) if (c.pending) this.finish(c, { status: 'failed', error: err });
     for (const w of this.plain) if (w.internal) w.onError(err); // a transaction's listing or check
     this.plain.clear();
@@ -511,6 +532,26 @@ class Client {
 
   send(frame) {
     this.ws.send(JSON.stringify(frame));
+  }
+
+  failDurables(code, message) {
+    const err = new QuerysubError(code, message);
+    for (const d of this.durables.values()) d.reject(err);
+    this.durables.clear();
+  }
+
+  /** A valid commit or ok call: durable now if it asked to wait, else when the node's notice comes. */
+  awaitDurable(id, local) {
+    if (local.waitDurable) local.durable.resolve();
+    else this.durables.set(id, local.durable);
+  }
+
+  durableNotice(m) {
+    const d = this.durables.get(m.id);
+    if (!d) return;
+    this.durables.delete(m.id);
+    if (m.type === 'durable') d.resolve();
+    else d.reject(new QuerysubError(m.code ?? 'UNAVAILABLE', m.message ?? 'the write may be lost', { version: m.version }));
   }
 
   receive(m) {
@@ -535,6 +576,10 @@ class Client {
         break;
       case 'callResult':
         this.callResult(m);
+        break;
+      case 'durable':
+      case 'notDurable':
+        this.durableNotice(m);
         break;
       case 'pong':
         this.awaitingPong = false;
@@ -826,8 +871,10 @@ class Client {
 
   /**
    * Runs `fn(tx)`, commits its reads and writes, and on rejection runs it again with fresh reads.
-   * Resolves with {result, version, attempts}; rejects with a QuerysubError (CONFLICT after the
-   * retries, the server's code for a refused commit, CLOSED, OUTCOME_UNKNOWN).
+   * Resolves with {result, version, attempts, durable} once the commit is applied (with
+   * opts.durable: once it is durable too), `durable` a promise of its write-ahead log sync; rejects
+   * with a QuerysubError (CONFLICT after the retries, the server's code for a refused commit,
+   * CLOSED, OUTCOME_UNKNOWN).
    */
   async transaction(fn, opts = {}) {
     const maxRetries = opts.maxRetries ?? this.opts.maxRetries;
@@ -839,14 +886,15 @@ class Client {
       } finally {
         tx.closed = true;
       }
-      if (!tx.writes.size) return { result, version: null, attempts: attempt + 1 };
+      if (!tx.writes.size) return { result, version: null, attempts: attempt + 1, durable: DURABLE };
       const c = new LocalCommit(tx);
+      c.waitDurable = opts.durable === true;
       this.locals.push(c);
       this.markCovering(c.writes.keys());
       this.trySend(c);
       this.flush();
       const out = await c.done;
-      if (out.status === 'valid') return { result, version: out.version, attempts: attempt + 1 };
+      if (out.status === 'valid') return { result, version: out.version, attempts: attempt + 1, durable: c.durable.promise };
       if (out.status === 'failed') throw out.error;
       if (attempt >= maxRetries) {
         const where = out.conflict ? ` on ${out.conflict.path}` : '';
@@ -875,7 +923,8 @@ class Client {
 
   /**
    * Calls a server function. Its prediction (if a predictor is registered) shows at once, pending.
-   * Resolves with {result, version, attempts, callId}; rejects with a QuerysubError carrying the
+   * Resolves with {result, version, attempts, callId, durable} (opts.durable: only once durable);
+   * rejects with a QuerysubError carrying the
    * call's code (INVALID_ARGUMENT with `fields`, UNKNOWN_FUNCTION, CONFLICT, FUNCTION_ERROR,
    * TIMEOUT) or CLOSED. A call interrupted by a dropped connection is sent again with the same
    * callId after the reconnect, so it runs at most once.
@@ -894,12 +943,15 @@ class Client {
       }
     }
     const c = new LocalCall(fn, args, opts.callId ?? newCallId(), prediction);
+    c.waitDurable = opts.durable === true;
     this.locals.push(c);
     this.markCovering(c.writes.keys());
     this.sendCall(c);
     this.flush();
     const out = await c.done;
-    if (out.status === 'valid') return { result: out.result, version: out.version, attempts: out.attempts, callId: c.callId };
+    if (out.status === 'valid') {
+      return { result: out.result, version: out.version, attempts: out.attempts, callId: c.callId, durable: c.durable.promise };
+    }
     throw out.error;
   }
 
@@ -907,6 +959,7 @@ class Client {
     if (c.status !== 'waiting' || !this.isOpen()) return; // sent on welcome
     const frame = { type: 'call', id: this.nextId++, function: c.fn, callId: c.callId };
     if (c.args !== undefined) frame.args = c.args;
+    if (c.waitDurable) frame.durable = true;
     c.id = frame.id;
     c.status = 'sent';
     this.calls.set(c.id, c);
@@ -918,6 +971,7 @@ class Client {
     if (!c) return;
     this.calls.delete(m.id);
     if (m.status === 'ok') {
+      this.awaitDurable(m.id, c);
       this.finish(c, { status: 'valid', version: m.version, result: freeze(m.result ?? null), attempts: m.attempts });
     } else if (m.status === 'running') {
       // The call is still running (elsewhere): ask again shortly with the same call id.
@@ -965,6 +1019,7 @@ class Client {
     if ([...c.deps].some((d) => !lockOn(d)) || [...c.waitFor].some((d) => d.status !== 'valid')) return; // sent later
     if (!this.isOpen()) return; // sent on welcome
     const frame = { type: 'commit', id: this.nextId++, writes: [] };
+    if (c.waitDurable) frame.durable = true;
     if (c.reads.length) frame.reads = c.reads.map((r) => ({ path: r.path, ...(r.dep ? lockOn(r.dep) : { version: r.version }) }));
     if (c.childReads.length) frame.childReads = c.childReads.map((r) => ({ path: r.path, version: r.version }));
     for (const [path, w] of c.writes) frame.writes.push(w.exists ? { path, value: w.value } : { path, delete: true });
@@ -981,8 +1036,10 @@ class Client {
     const c = this.commits.get(m.id);
     if (!c) return;
     this.commits.delete(m.id);
-    if (m.status === 'valid') this.finish(c, { status: 'valid', version: m.version });
-    else this.finish(c, { status: 'rejected', conflict: m.conflict });
+    if (m.status === 'valid') {
+      this.awaitDurable(m.id, c);
+      this.finish(c, { status: 'valid', version: m.version });
+    } else this.finish(c, { status: 'rejected', conflict: m.conflict });
   }
 
   /** Settles a commit: confirmed ones stay shown until echoed; others are rolled back. */
@@ -1029,6 +1086,8 @@ class Client {
     const mine = c.writes.get(lock.path);
     const e = entryOf(first);
     const applied = e.exists === mine.exists && (!e.exists || deepEqual(e.value, mine.value));
+    // Applied, but whether it reached the node's log before the drop is not known from here.
+    if (applied) c.durable.reject(new QuerysubError('OUTCOME_UNKNOWN', 'the commit was applied, but the connection dropped before the node said it was durable'));
     settle(applied ? { status: 'valid', version: first.version } : { status: 'lost' });
   }
 

@@ -3,6 +3,7 @@ package io.querysub.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.querysub.websocket.client.AnswerWhen;
 import io.querysub.websocket.client.CallResult;
 import io.querysub.websocket.client.SyncClient;
 import jakarta.json.JsonArray;
@@ -283,6 +284,47 @@ class FunctionsIT {
       CallResult thrown = c.call("it.throws", "ws-4", null).get(20, TimeUnit.SECONDS);
       assertThat(thrown.code()).isEqualTo("FUNCTION_ERROR");
       assertThat(thrown.message()).isEqualTo("the function failed on purpose");
+    }
+  }
+
+  @Test
+  void aCallOverWebSocketGetsItsResultThenADurableNoticeUnlessItAskedToWait() throws Exception {
+    Api api = new Api(base);
+    api.put("/bank/accounts/d1", "10");
+    JsonObject args =
+        jakarta.json.Json.createObjectBuilder()
+            .add("from", "d1")
+            .add("to", "d2")
+            .add("amount", 1)
+            .build();
+    try (SyncClient c = Sync.connect(base, "fn-durable")) {
+      Sync.Frames frames = new Sync.Frames(c);
+      CallResult ok = c.call("bank.transfer", "wsd-1", args).get(20, TimeUnit.SECONDS);
+      assertThat(ok.ok()).isTrue();
+      ok.durable().get(20, TimeUnit.SECONDS);
+      JsonObject result = frames.next("callResult");
+      JsonObject notice = frames.next("durable");
+      assertThat(notice.get("id")).isEqualTo(result.get("id"));
+      assertThat(notice.getString("version")).isEqualTo(ok.version());
+
+      // The same call id again: the first outcome, from its record, and durable like it.
+      CallResult again = c.call("bank.transfer", "wsd-1", args).get(20, TimeUnit.SECONDS);
+      assertThat(again.version()).isEqualTo(ok.version());
+      again.durable().get(20, TimeUnit.SECONDS);
+      assertThat(frames.next("durable").getString("version")).isEqualTo(ok.version());
+
+      // Asked to wait: the callResult comes once durable, and no notice follows.
+      CallResult waited =
+          c.call("bank.transfer", "wsd-2", args, AnswerWhen.DURABLE).get(20, TimeUnit.SECONDS);
+      assertThat(waited.ok()).isTrue();
+      assertThat(waited.durable()).isCompleted();
+      // A failed call applied nothing: no notice either.
+      CallResult thrown = c.call("it.throws", "wsd-3", null).get(20, TimeUnit.SECONDS);
+      assertThat(thrown.code()).isEqualTo("FUNCTION_ERROR");
+      assertThat(thrown.durable()).isCompleted();
+      c.ping().get(20, TimeUnit.SECONDS);
+      assertThat(frames.queue).noneMatch(m -> m.contains("\"durable\""));
+      assertThat(api.get("/bank/accounts/d1").json().getInt("value")).isEqualTo(8);
     }
   }
 }

@@ -123,7 +123,7 @@ public class SyncService {
             settings,
             new SessionTransport(session),
             senders,
-            (fn, callId, args, caller) -> functions.call(fn, callId, args, caller, false));
+            functions::submit);
     open.add(c);
     return c;
   }

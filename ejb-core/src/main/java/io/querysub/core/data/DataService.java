@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Reads, lists, writes and commits paths for clients. Refuses, before touching the store, system
@@ -117,10 +118,24 @@ public class DataService {
   }
 
   /**
+   * Completes once a commit answered by {@link #commit} is durable, and so is everything it read:
+   * its writes are then in the write-ahead log on disk, and (durability being a prefix of the log)
+   * every write it could have read. A valid commit without writes waits for what was visible when
+   * it was judged; a rejected one completes at once. Completes exceptionally when the log failed
+   * first. It may complete on the log's own thread: do little there.
+   */
+  public CompletableFuture<Void> whenDurable(CommitResult result) {
+    Store s = store();
+    return result.isValid() && result.ticket() == 0
+        ? s.whenVisibleDurable()
+        : s.whenDurable(result);
+  }
+
+  /**
    * Commits a transaction: its writes share one version when every lock still holds. A rejected
    * result is an answer, not an exception: nothing was stored and the conflict says why. Returns as
    * soon as the commit is applied (visible to readers), before it is durable: see {@link
-   * #awaitDurable}.
+   * #awaitDurable} and {@link #whenDurable}.
    */
   public CommitResult commit(List<ReadLock> locks, List<Write> writes) {
     checkTxSize(locks.size(), writes.size());

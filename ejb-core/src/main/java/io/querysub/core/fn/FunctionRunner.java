@@ -79,7 +79,7 @@ public final class FunctionRunner {
   private final ScheduledExecutorService scheduler;
   private final Jsonb jsonb;
   private final Validator validator;
-  private final Map<String, CompletableFuture<CallOutcome>> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<CallAnswer>> inFlight = new ConcurrentHashMap<>();
   private final Map<String, FunctionStats> stats = new ConcurrentHashMap<>();
   private final Queue<Expiry> expiries = new ConcurrentLinkedQueue<>();
   // Calls this runner began before its recovery finished: their records are its own, not left
@@ -181,7 +181,7 @@ public final class FunctionRunner {
   /** Runs again a call whose record says it was running when the node stopped. */
   private void resume(String callId, JsonObject record, Version recordVersion) {
     String function = record.getString("function", "");
-    CompletableFuture<CallOutcome> future = new CompletableFuture<>();
+    CompletableFuture<CallAnswer> future = new CompletableFuture<>();
     if (inFlight.putIfAbsent(callId, future) != null) {
       return; // a caller asked again meanwhile and it runs already
     }
@@ -284,33 +284,39 @@ public final class FunctionRunner {
   }
 
   /**
-   * Calls {@code function} with {@code args} (null when none) as {@code caller}. The future
-   * completes with the outcome, never exceptionally; an outcome of {@code UNKNOWN_FUNCTION} is not
-   * stored.
+   * Calls {@code function} with {@code args} (null when none) as {@code caller} and answers once
+   * the outcome is durable, as a REST write is: an {@code OK} outcome completes once its commit is
+   * in the write-ahead log on disk (a {@code FAILED} one with {@code UNAVAILABLE} when the log
+   * failed first); see {@link #submit}. The future completes with the outcome, never exceptionally;
+   * an outcome of {@code UNKNOWN_FUNCTION} is not stored.
    *
    * @throws QuerysubException {@code BAD_REQUEST} when the call id is not 1 to 128 characters
    */
   public CompletableFuture<CallOutcome> call(
       String function, String callId, JsonValue args, String caller) {
-    return call(function, callId, args, caller, true);
+    return submit(function, callId, args, caller).thenCompose(a -> a.whenDurable(executor));
   }
 
   /**
-   * Calls {@code function}, as {@link #call(String, String, JsonValue, String)}; with {@code
-   * durable} false a successful outcome completes as soon as the call's commit is applied, without
-   * waiting for the write-ahead log (the WebSocket answer, as for a commit there).
+   * Calls {@code function} as {@link #call} does, but answers as soon as the outcome is known: an
+   * {@code OK} call once its commit is applied, before it is durable, with {@link
+   * CallAnswer#durable} telling when it is (the WebSocket answer, as for a commit there). Callers
+   * that repeat a call id share the run, each deciding for itself whether to wait for the log. The
+   * future completes with the answer, never exceptionally.
+   *
+   * @throws QuerysubException {@code BAD_REQUEST} when the call id is not 1 to 128 characters
    */
-  public CompletableFuture<CallOutcome> call(
-      String function, String callId, JsonValue args, String caller, boolean durable) {
+  public CompletableFuture<CallAnswer> submit(
+      String function, String callId, JsonValue args, String caller) {
     if (callId == null || callId.isEmpty() || callId.length() > 128) {
       throw new QuerysubException(ErrorCode.BAD_REQUEST, "callId must be 1 to 128 characters");
     }
     Path recordPath = callPath(callId);
-    CompletableFuture<CallOutcome> running = inFlight.get(callId);
+    CompletableFuture<CallAnswer> running = inFlight.get(callId);
     if (running != null) {
       return running;
     }
-    CompletableFuture<CallOutcome> future = new CompletableFuture<>();
+    CompletableFuture<CallAnswer> future = new CompletableFuture<>();
     running = inFlight.putIfAbsent(callId, future);
     if (running != null) {
       return running;
@@ -319,23 +325,23 @@ public final class FunctionRunner {
     try {
       ReadResult existing = store().read(recordPath);
       if (existing.exists()) {
-        future.complete(fromRecord(callId, existing));
+        future.complete(stored(callId, existing));
         return future;
       }
       FunctionDef def = registry.get(function);
       if (def == null) {
         future.complete(
-            CallOutcome.failed(
-                callId,
-                function,
-                ErrorCode.UNKNOWN_FUNCTION,
-                "no server function is named '" + function + "'",
-                List.of(),
-                0));
+            CallAnswer.settled(
+                CallOutcome.failed(
+                    callId,
+                    function,
+                    ErrorCode.UNKNOWN_FUNCTION,
+                    "no server function is named '" + function + "'",
+                    List.of(),
+                    0)));
         return future;
       }
       Call call = new Call(def, callId, caller, args, recordPath, future, stats.get(def.name()));
-      call.durable = durable;
       call.stats.started();
       Object arg;
       try {
@@ -346,7 +352,7 @@ public final class FunctionRunner {
       }
       Version begun = begin(call, existing.version());
       if (begun == null) {
-        future.complete(fromRecord(callId, store().read(recordPath)));
+        future.complete(stored(callId, store().read(recordPath)));
         return future;
       }
       call.arg = arg;
@@ -357,8 +363,9 @@ public final class FunctionRunner {
         String incident = java.util.UUID.randomUUID().toString();
         LOG.log(Level.SEVERE, "call " + callId + " of " + function + ": incident " + incident, e);
         future.complete(
-            CallOutcome.failed(
-                callId, function, ErrorCode.INTERNAL, "incident " + incident, List.of(), 0));
+            CallAnswer.settled(
+                CallOutcome.failed(
+                    callId, function, ErrorCode.INTERNAL, "incident " + incident, List.of(), 0)));
       }
     }
     return future;
@@ -499,29 +506,7 @@ public final class FunctionRunner {
         c.stats.finished(null, System.nanoTime() - c.started, lockCount, n);
         expireLater(c.recordPath, r.version());
         CallOutcome ok = CallOutcome.ok(c.callId, c.def.name(), resultJson, r.version(), n);
-        if (!c.durable) {
-          c.future.complete(ok);
-          return;
-        }
-        // Answered once durable, as a REST write is; the journal's thread only hands it on to a
-        // function thread, which sends the answer.
-        store()
-            .whenDurable(r)
-            .whenComplete(
-                (v, e) -> {
-                  if (e == null) {
-                    c.future.completeAsync(() -> ok, executor);
-                  } else {
-                    c.future.complete(
-                        CallOutcome.failed(
-                            c.callId,
-                            c.def.name(),
-                            ErrorCode.UNAVAILABLE,
-                            "the call ran, but the write-ahead log failed before it was durable",
-                            List.of(),
-                            n));
-                  }
-                });
+        c.future.complete(new CallAnswer(ok, store().whenDurable(r)));
       } else if (r.conflict().path().equals(c.recordPath)) {
         // The record changed under the call (another run of the same call id ended first, or it
         // was deleted): report what it says, and let it expire like any ended record.
@@ -529,7 +514,7 @@ public final class FunctionRunner {
         if (now.exists()) {
           expireLater(c.recordPath, now.version());
         }
-        c.future.complete(fromRecord(c.callId, now));
+        c.future.complete(stored(c.callId, now));
       } else if (n < settings.maxAttempts()) {
         scheduler.schedule(() -> attempt(c, n + 1), backoffNanos(n), TimeUnit.NANOSECONDS);
       } else {
@@ -638,6 +623,17 @@ public final class FunctionRunner {
     return t.getMessage() == null ? e.getMessage() : t.getMessage();
   }
 
+  /**
+   * The answer a stored record gives: its outcome, durable once every commit visible now is (the
+   * record's own ticket is not known here, and its commit may not have reached the disk yet).
+   */
+  private CallAnswer stored(String callId, ReadResult r) {
+    CallOutcome o = fromRecord(callId, r);
+    return o.status() == CallOutcome.Status.OK
+        ? new CallAnswer(o, store().whenVisibleDurable())
+        : CallAnswer.settled(o);
+  }
+
   /** The outcome a stored record describes. */
   private static CallOutcome fromRecord(String callId, ReadResult r) {
     JsonObject o = JSON.createReader(new StringReader(r.value().json())).readObject();
@@ -684,13 +680,12 @@ public final class FunctionRunner {
     final String caller;
     final JsonValue args;
     final Path recordPath;
-    final CompletableFuture<CallOutcome> future;
+    final CompletableFuture<CallAnswer> future;
     final FunctionStats stats;
     final long started = System.nanoTime();
     long startedMillis = System.currentTimeMillis();
     volatile Object arg;
     volatile Version recordVersion;
-    volatile boolean durable = true;
 
     Call(
         FunctionDef def,
@@ -698,7 +693,7 @@ public final class FunctionRunner {
         String caller,
         JsonValue args,
         Path recordPath,
-        CompletableFuture<CallOutcome> future,
+        CompletableFuture<CallAnswer> future,
         FunctionStats stats) {
       this.def = def;
       this.callId = callId;
@@ -750,14 +745,15 @@ public final class FunctionRunner {
                     List.of(ReadLock.value(recordPath, lockOn != null ? lockOn : recordVersion)),
                     List.of(new Write(recordPath, Value.ofJson(record))));
         if (!r.isValid()) {
-          future.complete(fromRecord(callId, store().read(recordPath)));
+          future.complete(stored(callId, store().read(recordPath)));
           return;
         }
         expireLater(recordPath, r.version());
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "call " + callId + ": could not store its failure", e);
       }
-      future.complete(CallOutcome.failed(callId, def.name(), code, message, fields, runs));
+      future.complete(
+          CallAnswer.settled(CallOutcome.failed(callId, def.name(), code, message, fields, runs)));
     }
   }
 

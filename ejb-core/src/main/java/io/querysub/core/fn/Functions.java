@@ -160,10 +160,13 @@ public class Functions {
     return runner.call(function, callId, args, caller);
   }
 
-  /** Calls a function; {@code durable} false answers without waiting for the log to sync. */
-  public CompletableFuture<CallOutcome> call(
-      String function, String callId, JsonValue args, String caller, boolean durable) {
-    return runner.call(function, callId, args, caller, durable);
+  /**
+   * Calls a function and answers as soon as its commit is applied, with when it is durable; see
+   * {@link FunctionRunner#submit}.
+   */
+  public CompletableFuture<CallAnswer> submit(
+      String function, String callId, JsonValue args, String caller) {
+    return runner.submit(function, callId, args, caller);
   }
 
   public FunctionRegistry registry() {

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.querysub.engine.error.ErrorCode;
 import io.querysub.engine.error.QuerysubException;
+import io.querysub.engine.fail.FailPoints;
 import io.querysub.engine.path.Path;
 import io.querysub.engine.store.ReadResult;
 import io.querysub.engine.store.Store;
 import io.querysub.engine.store.StoreOptions;
+import io.querysub.engine.wal.FileWriteAheadLog;
+import io.querysub.engine.wal.WalOptions;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -25,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,11 +36,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The runner against a real store, with real JSON-B and Bean Validation, no container. */
 class FunctionRunnerTest {
   private static final Validator VALIDATOR =
       Validation.buildDefaultValidatorFactory().getValidator();
+
+  @TempDir java.nio.file.Path dir;
 
   private Store store;
   private TestFunctions fns;
@@ -299,6 +306,55 @@ class FunctionRunnerTest {
         .containsExactly("amount", "from", "to");
     assertThat(info.fields().get(0).constraints()).containsExactly("Positive");
     assertThat(info.timeoutMillis()).isEqualTo(5000);
+  }
+
+  @Test
+  void submitAnswersWhenAppliedAndCallOnlyOnceTheLogHasSynced() throws Exception {
+    CountDownLatch reached = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    FileWriteAheadLog log = new FileWriteAheadLog(new WalOptions(dir, 0, 1 << 20));
+    store = new Store(StoreOptions.DEFAULTS, new io.querysub.engine.version.HybridClock(1), log);
+    log.open(r -> {});
+    fns.store = store;
+    FunctionRunner r = runnerFor(FunctionSettings.read(k -> Optional.empty()));
+    FailPoints.arm(
+        FailPoints.WAL_BEFORE_SYNC,
+        p -> {
+          reached.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    try {
+      CallAnswer applied = r.submit("test.noargs", "d1", null, "t").get(20, TimeUnit.SECONDS);
+      assertThat(applied.outcome().status()).isEqualTo(CallOutcome.Status.OK);
+      assertThat(reached.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(applied.durable()).as("applied, not yet on disk").isNotDone();
+      CompletableFuture<CallOutcome> rest = r.call("test.noargs", "d2", null, "t");
+      CallAnswer sameRun = r.submit("test.noargs", "d2", null, "t").get(20, TimeUnit.SECONDS);
+      assertThat(sameRun.outcome().status()).isEqualTo(CallOutcome.Status.OK);
+      assertThat(rest).as("applied, but the REST answer waits for the log").isNotDone();
+      // The same call id again, once applied: answered from its record, durable with the log.
+      CallAnswer repeat = r.submit("test.noargs", "d1", null, "t").get(20, TimeUnit.SECONDS);
+      assertThat(repeat.outcome().version()).isEqualTo(applied.outcome().version());
+      assertThat(repeat.durable()).isNotDone();
+      assertThat(r.call("test.noargs", "d1", null, "t")).isNotDone();
+      CallAnswer failed = r.submit("test.throws", "d3", null, "t").get(20, TimeUnit.SECONDS);
+      assertThat(failed.durable()).as("nothing of a failed call was applied").isDone();
+      assertThat(r.call("test.throws", "d3", null, "t").get(10, TimeUnit.SECONDS).code())
+          .isEqualTo(ErrorCode.FUNCTION_ERROR);
+
+      release.countDown();
+      applied.durable().get(10, TimeUnit.SECONDS);
+      repeat.durable().get(10, TimeUnit.SECONDS);
+      assertThat(rest.get(10, TimeUnit.SECONDS).status()).isEqualTo(CallOutcome.Status.OK);
+    } finally {
+      release.countDown();
+      FailPoints.disarmAll();
+      log.close();
+    }
   }
 
   @Test

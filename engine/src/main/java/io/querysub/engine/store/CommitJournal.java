@@ -26,6 +26,11 @@ public interface CommitJournal {
         public CompletableFuture<Void> whenDurable(long ticket) {
           return DONE;
         }
+
+        @Override
+        public long lastTicket() {
+          return 0;
+        }
       };
 
   /** A completed future, shared. */
@@ -45,4 +50,10 @@ public interface CommitJournal {
    * completes exceptionally when the journal failed before that. Ticket 0 is durable at once.
    */
   CompletableFuture<Void> whenDurable(long ticket);
+
+  /**
+   * The ticket of the last record appended (0 when none): once it is durable, so is every record
+   * appended before this call returned.
+   */
+  long lastTicket();
 }

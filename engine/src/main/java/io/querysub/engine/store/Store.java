@@ -237,6 +237,17 @@ public final class Store {
   }
 
   /**
+   * Completes once every commit visible when this is called is durable in the store's journal, as
+   * {@link #whenDurable} does for one commit: for a value read earlier whose commit's ticket is not
+   * at hand (a commit is appended before it is applied, so anything a reader has seen was appended
+   * before this call). May wait for commits appended since then too, at most one more sync.
+   */
+  public java.util.concurrent.CompletableFuture<Void> whenVisibleDurable() {
+    long ticket = journal.lastTicket();
+    return ticket == 0 ? CommitJournal.DONE : journal.whenDurable(ticket);
+  }
+
+  /**
    * Waits until the commit of {@code result} is durable, see {@link #whenDurable}.
    *
    * @throws QuerysubException {@code UNAVAILABLE} when the journal failed before the commit was

@@ -48,6 +48,7 @@ public interface WriteAheadLog extends CommitJournal, AutoCloseable {
   void awaitDurable(long ticket) throws InterruptedException;
 
   /** The ticket of the last record appended (0 when none since open). */
+  @Override
   long lastTicket();
 
   /** The highest ticket known durable. */

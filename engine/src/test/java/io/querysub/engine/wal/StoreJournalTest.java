@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.querysub.engine.error.ErrorCode;
 import io.querysub.engine.error.QuerysubException;
+import io.querysub.engine.fail.FailPoints;
 import io.querysub.engine.path.Path;
 import io.querysub.engine.store.CommitResult;
 import io.querysub.engine.store.ReadLock;
@@ -17,7 +18,10 @@ import io.querysub.engine.version.Version;
 import io.querysub.engine.watch.ChangeBatch;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +30,40 @@ class StoreJournalTest {
   @TempDir java.nio.file.Path dir;
 
   private static final Path P = Path.parse("/a/p");
+
+  @AfterEach
+  void disarm() {
+    FailPoints.disarmAll();
+  }
+
+  @Test
+  void whenVisibleDurableWaitsForEveryCommitAReaderCouldHaveSeen() throws Exception {
+    CountDownLatch inSync = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    FailPoints.arm(
+        FailPoints.WAL_BEFORE_SYNC,
+        p -> {
+          inSync.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    FileWriteAheadLog log = new FileWriteAheadLog(new WalOptions(dir, 0, 1 << 20));
+    Store s = new Store(StoreOptions.DEFAULTS, new HybridClock(1), log);
+    log.open(r -> {});
+    assertThat(s.whenVisibleDurable()).as("nothing appended yet").isDone();
+    s.commit(List.of(), List.of(new Write(P, Value.ofJson("1"))));
+    assertThat(s.read(P).exists()).isTrue(); // a reader sees it, without its ticket
+    CompletableFuture<Void> seen = s.whenVisibleDurable();
+    assertThat(inSync.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(seen).isNotDone();
+    release.countDown();
+    seen.get(10, TimeUnit.SECONDS);
+    assertThat(log.durableTicket()).isGreaterThanOrEqualTo(1);
+    log.close();
+  }
 
   @Test
   void onlyValidCommitsWithWritesAreLoggedAndCarryATicket() throws Exception {
@@ -69,6 +107,11 @@ class StoreJournalTest {
               @Override
               public java.util.concurrent.CompletableFuture<Void> whenDurable(long ticket) {
                 return log.whenDurable(ticket);
+              }
+
+              @Override
+              public long lastTicket() {
+                return log.lastTicket();
               }
             });
     log.open(r -> {});

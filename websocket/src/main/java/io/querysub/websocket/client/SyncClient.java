@@ -52,6 +52,10 @@ import java.util.function.Consumer;
  * others waiting as one array frame once that frame is sent; {@link #batch} sends the requests made
  * inside it together. A lone request goes straight out, as without batching. Nothing changes for
  * the caller: answers still complete their own futures, in order.
+ *
+ * <p>Durability: a commit or a call is answered as soon as it is applied, and its result's {@code
+ * durable()} completes when the server's {@code durable} notice says it is in the write-ahead log;
+ * with {@link AnswerWhen#DURABLE} the answer itself waits for that.
  */
 public final class SyncClient implements AutoCloseable {
   /** A watch this client holds. */
@@ -85,6 +89,8 @@ public final class SyncClient implements AutoCloseable {
 
   private final AtomicLong ids = new AtomicLong();
   private final Map<String, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
+  // Commits and calls answered as applied, waiting for their durable notice, by request id.
+  private final Map<String, CompletableFuture<Void>> durables = new ConcurrentHashMap<>();
   private final Map<String, ClientWatch> watches = new ConcurrentHashMap<>();
   private final CompletableFuture<JsonObject> welcome = new CompletableFuture<>();
   private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
@@ -221,9 +227,17 @@ public final class SyncClient implements AutoCloseable {
         .thenApply(s -> snapshot(s).entries().get(0));
   }
 
-  /** Commits a transaction; the future holds the result, valid or rejected. */
+  /**
+   * Commits a transaction; the future holds the result, valid or rejected, as soon as it is applied
+   * (its {@link CommitResult#durable} tells when it is on disk).
+   */
   public CompletableFuture<CommitResult> commit(Tx tx) {
     return submit(tx).result();
+  }
+
+  /** Commits a transaction, answered {@code when} it is applied or only once it is durable. */
+  public CompletableFuture<CommitResult> commit(Tx tx, AnswerWhen when) {
+    return submit(tx, when).result();
   }
 
   /**
@@ -231,18 +245,32 @@ public final class SyncClient implements AutoCloseable {
    * its writes before the answer arrives ({@link Tx#readAfter}).
    */
   public PendingCommit submit(Tx tx) {
-    String id = Long.toString(ids.incrementAndGet());
-    CompletableFuture<JsonObject> f = new CompletableFuture<>();
-    pending.put(id, f);
-    send(tx.toJson().add("type", "commit").add("id", Long.parseLong(id)));
-    return new PendingCommit(id, f.thenApply(SyncClient::result));
+    return submit(tx, AnswerWhen.APPLIED);
+  }
+
+  /**
+   * Sends a commit as {@link #submit(Tx)} does, answered {@code when} it is applied or only once it
+   * is durable. A later commit may lock on it either way: the server judges it when it is applied.
+   */
+  public PendingCommit submit(Tx tx, AnswerWhen when) {
+    JsonObjectBuilder b = tx.toJson().add("type", "commit");
+    Sent sent = sendAwaitingDurable(b, when);
+    return new PendingCommit(sent.id, sent.answer.thenApply(o -> result(o, sent.durable(o))));
   }
 
   /**
    * Calls a server function. {@code callId} names the call: calling again with the same id (after a
-   * lost answer, say) returns the first call's outcome and never runs the function twice.
+   * lost answer, say) returns the first call's outcome and never runs the function twice. The
+   * outcome comes as soon as the call's commit is applied ({@link CallResult#durable} tells when it
+   * is on disk).
    */
   public CompletableFuture<CallResult> call(String function, String callId, JsonValue args) {
+    return call(function, callId, args, AnswerWhen.APPLIED);
+  }
+
+  /** Calls a server function, answered {@code when} its commit is applied or once it is durable. */
+  public CompletableFuture<CallResult> call(
+      String function, String callId, JsonValue args, AnswerWhen when) {
     JsonObjectBuilder b =
         JSON.createObjectBuilder()
             .add("type", "call")
@@ -251,10 +279,11 @@ public final class SyncClient implements AutoCloseable {
     if (args != null) {
       b.add("args", args);
     }
-    return request(b).thenApply(SyncClient::callResult);
+    Sent sent = sendAwaitingDurable(b, when);
+    return sent.answer.thenApply(o -> callResult(o, sent.durable(o)));
   }
 
-  private static CallResult callResult(JsonObject o) {
+  private static CallResult callResult(JsonObject o, CompletableFuture<Void> durable) {
     JsonObject err = o.getJsonObject("error");
     return new CallResult(
         o.getString("callId"),
@@ -264,7 +293,73 @@ public final class SyncClient implements AutoCloseable {
         err == null ? null : err.getString("code"),
         err == null ? null : err.getString("message"),
         err == null ? null : err.getJsonArray("fields"),
-        o.getInt("attempts", 0));
+        o.getInt("attempts", 0),
+        durable);
+  }
+
+  /** A commit or call sent: its request id, its answer, and when it is durable. */
+  private final class Sent {
+    final String id;
+    final AnswerWhen when;
+    final CompletableFuture<JsonObject> answer = new CompletableFuture<>();
+    final CompletableFuture<Void> durable = new CompletableFuture<>();
+
+    Sent(String id, AnswerWhen when) {
+      this.id = id;
+      this.when = when;
+    }
+
+    /**
+     * The durability future for an answer, completed first when the answer itself implies it (asked
+     * with {@link AnswerWhen#DURABLE}, or nothing was applied: a rejected commit, a call that did
+     * not end ok), so the result never shows it pending for nothing.
+     */
+    CompletableFuture<Void> durable(JsonObject o) {
+      if (when == AnswerWhen.DURABLE || !noticeFollows(o)) {
+        durables.remove(id, durable);
+        durable.complete(null);
+      }
+      return durable;
+    }
+  }
+
+  /**
+   * Sends a commit or a call. Unless the answer implies durability, its durability future waits for
+   * the {@code durable} (or {@code notDurable}) notice; it fails with the answer when the request
+   * was refused. Answers and notices are handled in order on one thread, so the answer is always
+   * seen before its notice.
+   */
+  private Sent sendAwaitingDurable(JsonObjectBuilder b, AnswerWhen when) {
+    Sent sent = new Sent(Long.toString(ids.incrementAndGet()), when);
+    if (when == AnswerWhen.DURABLE) {
+      b.add("durable", true);
+    } else {
+      durables.put(sent.id, sent.durable);
+    }
+    sent.answer.whenComplete(
+        (o, e) -> {
+          if (e != null) {
+            durables.remove(sent.id, sent.durable);
+            sent.durable.completeExceptionally(e);
+          }
+        });
+    pending.put(sent.id, sent.answer);
+    try {
+      send(b.add("id", Long.parseLong(sent.id)));
+    } catch (SyncException e) {
+      pending.remove(sent.id);
+      durables.remove(sent.id);
+      throw e;
+    }
+    return sent;
+  }
+
+  /** Whether a {@code durable} notice follows this answer: it applied something. */
+  private static boolean noticeFollows(JsonObject answer) {
+    String status = answer.getString("status", "");
+    return answer.getString("type", "").equals("result")
+        ? status.equals("valid")
+        : status.equals("ok");
   }
 
   /** Round trip to the server. */
@@ -520,6 +615,16 @@ public final class SyncClient implements AutoCloseable {
           }
         }
       }
+      case "durable", "notDurable" -> {
+        CompletableFuture<Void> d = id == null ? null : durables.remove(id);
+        if (d != null && type.equals("durable")) {
+          d.complete(null);
+        } else if (d != null) {
+          d.completeExceptionally(
+              new SyncException(
+                  new ServerError(id, o.getString("code", ""), o.getString("message", ""), null)));
+        }
+      }
       case "changes" -> {
         ClientWatch w = watches.get(id);
         if (w != null) {
@@ -571,6 +676,19 @@ public final class SyncClient implements AutoCloseable {
         f.completeExceptionally(e);
       }
     }
+    SyncException unknown =
+        new SyncException(
+            "connection closed before the server said the write was durable: "
+                + reason.getCloseCode().getCode()
+                + " "
+                + reason.getReasonPhrase(),
+            null);
+    for (String id : List.copyOf(durables.keySet())) {
+      CompletableFuture<Void> d = durables.remove(id);
+      if (d != null) {
+        d.completeExceptionally(unknown);
+      }
+    }
   }
 
   private static Snapshot snapshot(JsonObject o) {
@@ -607,7 +725,7 @@ public final class SyncClient implements AutoCloseable {
     return out;
   }
 
-  private static CommitResult result(JsonObject o) {
+  private static CommitResult result(JsonObject o, CompletableFuture<Void> durable) {
     JsonObject c = o.getJsonObject("conflict");
     return new CommitResult(
         o.getString("status"),
@@ -619,7 +737,8 @@ public final class SyncClient implements AutoCloseable {
                 c.containsKey("version") ? c.getString("version") : null,
                 c.getBoolean("children", false),
                 c.getString("reason", ""),
-                c.containsKey("commit") ? c.get("commit").toString() : null));
+                c.containsKey("commit") ? c.get("commit").toString() : null),
+        durable);
   }
 
   private static <T> T await(CompletableFuture<T> f, Duration timeout, String what) {

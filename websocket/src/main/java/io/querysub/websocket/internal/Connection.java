@@ -40,7 +40,8 @@ import java.util.logging.Logger;
  * One client's conversation on {@code /sync}: reads each frame, answers it through the connection's
  * {@link Outbound} queue, and holds the client's watches until they are unwatched or the connection
  * ends. Every refusal is an {@code error} frame and the connection stays usable; only a frame over
- * the size limit (1009) or a queue overflow (4001) closes it.
+ * the size limit (1009) or a queue overflow (4001) closes it. A commit's or call's answer, and the
+ * {@code durable} notice after it, are sent by {@link DurableReplies}.
  *
  * <p>Threading: {@link #onText} is called for one frame at a time (the WebSocket container never
  * overlaps them for a session); {@link #close} may run on any thread, at any time, also while a
@@ -54,6 +55,7 @@ public final class Connection {
   private final Supplier<WatchHub> hub;
   private final SyncSettings settings;
   private final Outbound out;
+  private final DurableReplies durable;
   private final Outbound.Transport transport;
   private final RateLimiter limiter;
   private final Calls calls;
@@ -91,6 +93,7 @@ public final class Connection {
     this.settings = settings;
     this.transport = transport;
     this.out = new Outbound(transport, executor, settings.maxQueue(), this::close);
+    this.durable = new DurableReplies(out, executor);
     this.limiter = new RateLimiter(settings.maxRequestsPerSecond(), System.nanoTime());
   }
 
@@ -391,7 +394,7 @@ public final class Connection {
                       + " was rejected: the lock on "
                       + result.conflict().path()
                       + " broke"));
-      out.send(FrameWriter.result(c.id(), result));
+      durable.commit(c.id(), result, c.durable(), () -> data.whenDurable(result));
     } catch (DependencyFailed e) {
       recent.remember(c.id(), new RecentCommits.Failed(e.reason));
       out.send(
@@ -405,8 +408,9 @@ public final class Connection {
   }
 
   /**
-   * Runs a server function call; its {@code callResult} is sent when the call ends, which may be
-   * after the answers to later requests.
+   * Runs a server function call; its {@code callResult} is sent when the call ends (an {@code ok}
+   * call: when its commit is applied, followed by a {@code durable} notice; or, asked with {@code
+   * durable: true}, once it is durable), which may be after the answers to later requests.
    */
   private void call(Request.Call c) {
     if (calls == null) {
@@ -416,11 +420,13 @@ public final class Connection {
     calls
         .call(c.function(), c.callId(), c.args(), caller)
         .whenComplete(
-            (o, e) ->
-                out.send(
-                    e == null
-                        ? FrameWriter.callResult(c.id(), o)
-                        : failure(c.id(), new IllegalStateException(e))));
+            (a, e) -> {
+              if (e != null) {
+                out.send(failure(c.id(), new IllegalStateException(e)));
+              } else {
+                durable.call(c.id(), a, c.durable());
+              }
+            });
   }
 
   /**

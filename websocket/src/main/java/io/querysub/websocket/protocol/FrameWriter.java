@@ -211,6 +211,29 @@ public final class FrameWriter {
   }
 
   /**
+   * {@code durable}: the commit (or call) answered to request {@code id} at {@code version} is in
+   * the write-ahead log on disk.
+   */
+  public static String durable(String id, Version version) {
+    FrameWriter w = new FrameWriter(80);
+    w.raw("{\"type\":\"durable\",\"id\":").raw(id);
+    return w.raw(",\"version\":").string(version.toString()).raw("}").toString();
+  }
+
+  /**
+   * {@code notDurable}: the commit (or call) answered to request {@code id} at {@code version} was
+   * applied, but the write-ahead log failed before it was durable; {@code code} says why ({@code
+   * UNAVAILABLE}).
+   */
+  public static String notDurable(String id, Version version, String code, String message) {
+    FrameWriter w = new FrameWriter(200);
+    w.raw("{\"type\":\"notDurable\",\"id\":").raw(id);
+    w.raw(",\"version\":").string(version.toString());
+    w.raw(",\"code\":").string(code);
+    return w.raw(",\"message\":").string(message == null ? code : message).raw("}").toString();
+  }
+
+  /**
    * {@code callResult}: a server function call's outcome, {@code ok} with the result spliced in as
    * stored and the version of its writes, or {@code failed} with the error (and, for {@code
    * INVALID_ARGUMENT}, each bad field).

@@ -38,8 +38,13 @@ public sealed interface Request {
   /** The current value of one path. */
   record Read(String id, String path) implements Request {}
 
-  /** A transaction: locks and writes, with the same rules as REST {@code POST /tx}. */
-  record Commit(String id, List<Lock> reads, List<Lock> childReads, List<WriteOp> writes)
+  /**
+   * A transaction: locks and writes, with the same rules as REST {@code POST /tx}. {@code durable}:
+   * answer only once the commit is durable in the write-ahead log (else the answer comes when it is
+   * applied, and a {@code durable} notice follows).
+   */
+  record Commit(
+      String id, List<Lock> reads, List<Lock> childReads, List<WriteOp> writes, boolean durable)
       implements Request {}
 
   /**
@@ -67,8 +72,12 @@ public sealed interface Request {
   /** A write: {@code value} is the JSON to store, or null with {@code delete} set. */
   record WriteOp(String path, JsonValue value, boolean delete) {}
 
-  /** Calls a server function; {@code args} is null when left out. */
-  record Call(String id, String function, String callId, JsonValue args) implements Request {}
+  /**
+   * Calls a server function; {@code args} is null when left out. {@code durable}: answer only once
+   * the call's commit is durable, as for a commit.
+   */
+  record Call(String id, String function, String callId, JsonValue args, boolean durable)
+      implements Request {}
 
   /** Asks for a {@code pong}; {@code id} is optional. */
   record Ping(String id) implements Request {}

@@ -47,8 +47,8 @@ public final class RequestReader {
           "watch", Set.of("type", "id", "kind", "path", "mode", "since"),
           "unwatch", Set.of("type", "id"),
           "read", Set.of("type", "id", "path"),
-          "commit", Set.of("type", "id", "reads", "childReads", "writes"),
-          "call", Set.of("type", "id", "function", "callId", "args"),
+          "commit", Set.of("type", "id", "reads", "childReads", "writes", "durable"),
+          "call", Set.of("type", "id", "function", "callId", "args", "durable"),
           "ping", Set.of("type", "id"));
 
   private RequestReader() {}
@@ -173,7 +173,7 @@ public final class RequestReader {
     for (JsonObject w : objects(o, "writes", id)) {
       writes.add(write(w, id));
     }
-    return new Request.Commit(id, reads, childReads, writes);
+    return new Request.Commit(id, reads, childReads, writes, bool(o, "durable", id));
   }
 
   private static Request.Call call(JsonObject o, String id) {
@@ -182,7 +182,7 @@ public final class RequestReader {
     if (callId.isEmpty() || callId.length() > MAX_ID_LENGTH) {
       throw bad("\"callId\" must be 1 to " + MAX_ID_LENGTH + " characters", id);
     }
-    return new Request.Call(id, function, callId, o.get("args"));
+    return new Request.Call(id, function, callId, o.get("args"), bool(o, "durable", id));
   }
 
   private static Request.Lock lock(JsonObject l, String list, String id) {

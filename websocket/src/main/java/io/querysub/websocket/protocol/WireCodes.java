@@ -17,6 +17,9 @@ public final class WireCodes {
   public static final String NOT_FOUND = "NOT_FOUND";
   public static final String INTERNAL = "INTERNAL";
 
+  /** The node cannot do it now; for a commit's durability: the write-ahead log failed. */
+  public static final String UNAVAILABLE = "UNAVAILABLE";
+
   /** A well-formed request for something this server does not do (yet): history mode, v2. */
   public static final String NOT_SUPPORTED = "NOT_SUPPORTED";
 

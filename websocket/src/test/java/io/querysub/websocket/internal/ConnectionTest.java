@@ -1,23 +1,37 @@
 package io.querysub.websocket.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.querysub.config.NodeSettings;
 import io.querysub.config.SettingsReader;
 import io.querysub.core.data.DataService;
+import io.querysub.core.fn.CallAnswer;
+import io.querysub.core.fn.CallOutcome;
 import io.querysub.core.node.NodeEngine;
+import io.querysub.engine.error.ErrorCode;
+import io.querysub.engine.fail.FailPointException;
+import io.querysub.engine.fail.FailPoints;
 import io.querysub.engine.path.Path;
 import io.querysub.engine.store.Value;
+import io.querysub.engine.version.Version;
 import io.querysub.engine.watch.WatchHub;
 import io.querysub.websocket.SyncSettings;
 import io.querysub.websocket.protocol.WireCodes;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +42,10 @@ class ConnectionTest {
 
   private DataService data;
   private WatchHub hub;
+  private SyncSettings sync;
   private OutboundTest.FakeTransport socket;
   private Connection conn;
+  private HeldSync held;
 
   @BeforeEach
   void open() {
@@ -41,7 +57,7 @@ class ConnectionTest {
     NodeEngine engine = NodeEngine.standalone(node);
     data = new DataService(engine, node);
     hub = new WatchHub(engine.store());
-    SyncSettings sync =
+    sync =
         SyncSettings.read(
             k ->
                 Optional.ofNullable(
@@ -56,16 +72,101 @@ class ConnectionTest {
     conn = new Connection("s1", data, () -> hub, sync, socket, Runnable::run);
   }
 
+  @AfterEach
+  void disarm() {
+    FailPoints.disarmAll();
+    if (held != null) {
+      held.release.countDown(); // never leave the log's thread waiting
+    }
+  }
+
+  /**
+   * Holds the log's syncs at {@code wal.beforeSync} until {@code release}: durability on cue. The
+   * held sync covers the records appended before it started; later ones wait for the next. With
+   * {@code thenFail} the held sync fails, and the log with it.
+   */
+  private HeldSync holdTheLog(boolean thenFail) {
+    held = new HeldSync(thenFail);
+    return held;
+  }
+
+  private static final class HeldSync {
+    final CountDownLatch reached = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    HeldSync(boolean thenFail) {
+      FailPoints.arm(
+          FailPoints.WAL_BEFORE_SYNC,
+          p -> {
+            reached.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            if (thenFail) {
+              throw new FailPointException(p);
+            }
+          });
+    }
+
+    void awaitReached() throws InterruptedException {
+      assertThat(reached.await(10, TimeUnit.SECONDS)).as("the log's sync started").isTrue();
+    }
+  }
+
   private JsonObject send(String frame) {
-    int before = socket.sent.size();
+    int before = answers().size();
     conn.onText(frame);
-    assertThat(socket.sent).as("one answer to " + frame).hasSize(before + 1);
+    assertThat(answers()).as("one answer to " + frame).hasSize(before + 1);
     return last();
   }
 
   private JsonObject last() {
-    return Json.createReader(new StringReader(socket.sent.get(socket.sent.size() - 1)))
-        .readObject();
+    List<List<JsonObject>> a = answers();
+    List<JsonObject> frame = a.get(a.size() - 1);
+    return frame.get(frame.size() - 1);
+  }
+
+  private static boolean isNotice(JsonObject m) {
+    String type = m.getString("type");
+    return type.equals("durable") || type.equals("notDurable");
+  }
+
+  /**
+   * The frames sent so far, each as its messages, leaving out {@code durable} notices: they come
+   * whenever the log syncs, on its thread, and the tests that are not about them ignore them.
+   */
+  private List<List<JsonObject>> answers() {
+    List<List<JsonObject>> out = new ArrayList<>();
+    for (List<JsonObject> f : frames()) {
+      List<JsonObject> m = f.stream().filter(o -> !isNotice(o)).toList();
+      if (!m.isEmpty()) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /** Every durable and notDurable notice sent so far, in order. */
+  private List<JsonObject> notices() {
+    return everything().stream().filter(ConnectionTest::isNotice).toList();
+  }
+
+  /** Every message sent so far, in order. */
+  private List<JsonObject> everything() {
+    return frames().stream().flatMap(List::stream).toList();
+  }
+
+  private final List<List<JsonObject>> parsed = new ArrayList<>();
+
+  /** The frames sent so far, each parsed once. */
+  private synchronized List<List<JsonObject>> frames() {
+    List<String> sent = socket.sent;
+    for (int i = parsed.size(); i < sent.size(); i++) {
+      parsed.add(messages(sent.get(i)));
+    }
+    return List.copyOf(parsed);
   }
 
   private void hello() {
@@ -165,7 +266,7 @@ class ConnectionTest {
     assertThat(tree.getJsonArray("entries")).hasSize(2);
     int before = socket.sent.size();
     data.write(Path.parse("/c/z/deep"), Value.ofJson("3"));
-    List<String> frames = socket.sent.subList(before, socket.sent.size());
+    List<String> frames = List.copyOf(socket.sent).subList(before, socket.sent.size());
     assertThat(frames).hasSize(2);
     assertThat(String.join("\n", frames)).contains("\"op\":\"keyAdded\",\"path\":\"/c/z\"");
     assertThat(String.join("\n", frames)).contains("\"path\":\"/c/z/deep\",\"value\":3");
@@ -271,25 +372,25 @@ class ConnectionTest {
   @Test
   void anArrayFrameIsHandledInOrderAndABadElementGetsItsOwnError() {
     hello(); // no batching asked: every answer is a frame of its own
-    int before = socket.sent.size();
+    int before = answers().size();
     conn.onText(
         "[{\"type\":\"commit\",\"id\":1,\"writes\":[{\"path\":\"/b/x\",\"value\":1}]},"
             + "{\"type\":\"read\",\"id\":2,\"path\":\"/b/x\"},"
             + "{\"type\":\"teleport\",\"id\":3},"
             + "7,"
             + "{\"type\":\"ping\",\"id\":4}]");
-    List<String> frames = socket.sent.subList(before, socket.sent.size());
+    List<List<JsonObject>> frames = answers().subList(before, answers().size());
     assertThat(frames).hasSize(5);
-    assertThat(messages(frames.get(0)).get(0).getString("status")).isEqualTo("valid");
-    JsonObject read = messages(frames.get(1)).get(0);
+    assertThat(frames.get(0).get(0).getString("status")).isEqualTo("valid");
+    JsonObject read = frames.get(1).get(0);
     assertThat(read.getJsonArray("entries").getJsonObject(0).getInt("value")).isEqualTo(1);
-    JsonObject bad = messages(frames.get(2)).get(0);
+    JsonObject bad = frames.get(2).get(0);
     assertThat(bad.getString("code")).isEqualTo("BAD_REQUEST");
     assertThat(bad.getInt("id")).isEqualTo(3);
-    JsonObject notObject = messages(frames.get(3)).get(0);
+    JsonObject notObject = frames.get(3).get(0);
     assertThat(notObject.getString("code")).isEqualTo("BAD_REQUEST");
     assertThat(notObject.containsKey("id")).isFalse();
-    assertThat(messages(frames.get(4)).get(0).getString("type")).isEqualTo("pong");
+    assertThat(frames.get(4).get(0).getString("type")).isEqualTo("pong");
   }
 
   @Test
@@ -300,12 +401,12 @@ class ConnectionTest {
     send("{\"type\":\"watch\",\"id\":\"w\",\"kind\":\"path\",\"path\":\"/c/x\"}");
     JsonObject only = send("{\"type\":\"ping\",\"id\":1}"); // one message: no array
     assertThat(only.getString("type")).isEqualTo("pong");
-    int before = socket.sent.size();
+    int before = answers().size();
     conn.onText(
         "[{\"type\":\"commit\",\"id\":1,\"writes\":[{\"path\":\"/c/x\",\"value\":1}]},"
             + "{\"type\":\"ping\",\"id\":2}]");
-    assertThat(socket.sent).hasSize(before + 1);
-    List<JsonObject> m = messages(socket.sent.get(before));
+    assertThat(answers()).hasSize(before + 1);
+    List<JsonObject> m = answers().get(before);
     assertThat(m).extracting(o -> o.getString("type")).containsExactly("changes", "result", "pong");
   }
 
@@ -333,7 +434,7 @@ class ConnectionTest {
     }
     int before = socket.sent.size();
     conn.onText(b.append(']').toString());
-    List<String> frames = socket.sent.subList(before, socket.sent.size());
+    List<String> frames = List.copyOf(socket.sent).subList(before, socket.sent.size());
     assertThat(frames).hasSize(120);
     long refused =
         frames.stream()
@@ -427,5 +528,196 @@ class ConnectionTest {
                 + "\"writes\":[{\"path\":\"/d/a\",\"value\":2}]}");
     assertThat(both.getString("code")).isEqualTo(WireCodes.BAD_REQUEST);
     assertThat(data.read(Path.parse("/d/a")).value()).isEqualTo(Value.ofJson("1"));
+  }
+
+  private static String commit(Object id, String extra, String path, int value) {
+    return "{\"type\":\"commit\",\"id\":"
+        + id
+        + extra
+        + ",\"writes\":[{\"path\":\""
+        + path
+        + "\",\"value\":"
+        + value
+        + "}]}";
+  }
+
+  private JsonObject noticeOf(int id) {
+    return notices().stream().filter(n -> n.getInt("id") == id).findFirst().orElse(null);
+  }
+
+  private int indexOf(String type, int id) {
+    List<JsonObject> all = everything();
+    for (int i = 0; i < all.size(); i++) {
+      if (all.get(i).getString("type").equals(type) && all.get(i).getInt("id", -1) == id) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Test
+  void aValidResultComesAtOnceAndItsDurableNoticeOnceTheLogHasSynced() throws Exception {
+    hello();
+    HeldSync log = holdTheLog(false);
+    JsonObject r1 = send(commit(1, "", "/n/a", 1));
+    assertThat(r1.getString("status")).isEqualTo("valid");
+    log.awaitReached();
+
+    // Asked to wait for the log: no answer yet, and later requests are answered meanwhile, also
+    // one that builds on it.
+    int before = answers().size();
+    conn.onText(commit(2, ",\"durable\":true", "/n/b", 2));
+    assertThat(answers()).as("no result before the log syncs").hasSize(before);
+    JsonObject r3 =
+        send(
+            "{\"type\":\"commit\",\"id\":3,\"reads\":[{\"path\":\"/n/b\",\"commit\":2}],"
+                + "\"writes\":[{\"path\":\"/n/c\",\"value\":3}]}");
+    assertThat(r3.getString("status")).isEqualTo("valid");
+    assertThat(send("{\"type\":\"ping\",\"id\":4}").getString("type")).isEqualTo("pong");
+    // A commit without writes that waits: answered once all it could have read is durable.
+    conn.onText("{\"type\":\"commit\",\"id\":7,\"durable\":true}");
+    assertThat(indexOf("result", 7)).isNegative();
+    assertThat(notices()).as("nothing is durable yet").isEmpty();
+
+    log.release.countDown();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> notices().size() == 2 && indexOf("result", 2) >= 0 && indexOf("result", 7) >= 0);
+    assertThat(noticeOf(7)).isNull();
+    assertThat(noticeOf(1).getString("type")).isEqualTo("durable");
+    assertThat(noticeOf(1).getString("version")).isEqualTo(r1.getString("version"));
+    assertThat(noticeOf(3).getString("version")).isEqualTo(r3.getString("version"));
+    assertThat(noticeOf(2)).as("a result that waited says durable by itself").isNull();
+    assertThat(indexOf("result", 1)).isLessThan(indexOf("durable", 1));
+    assertThat(indexOf("result", 3)).isLessThan(indexOf("durable", 3));
+    JsonObject r2 = everything().get(indexOf("result", 2));
+    assertThat(r2.getString("status")).isEqualTo("valid");
+    assertThat(data.read(Path.parse("/n/b")).version().toString())
+        .isEqualTo(r2.getString("version"));
+
+    // A rejected commit stored nothing: no notice. One that writes nothing is durable once what
+    // it read is: here at once, the log has synced everything.
+    JsonObject stale =
+        send(
+            "{\"type\":\"commit\",\"id\":5,\"reads\":[{\"path\":\"/n/a\",\"version\":\"0\"}],"
+                + "\"writes\":[{\"path\":\"/n/a\",\"value\":5}]}");
+    assertThat(stale.getString("status")).isEqualTo("rejected");
+    JsonObject audit =
+        send(
+            "{\"type\":\"commit\",\"id\":6,\"reads\":[{\"path\":\"/n/a\",\"version\":\""
+                + r1.getString("version")
+                + "\"}]}");
+    assertThat(audit.getString("status")).isEqualTo("valid");
+    assertThat(noticeOf(5)).isNull();
+    assertThat(noticeOf(6)).as("sent with its result").isNotNull();
+  }
+
+  @Test
+  void whenTheLogFailsAValidCommitGetsNotDurableAndOneThatWaitedAnError() throws Exception {
+    hello();
+    HeldSync log = holdTheLog(true);
+    JsonObject r1 = send(commit(1, "", "/f/a", 1));
+    log.awaitReached();
+    int before = answers().size();
+    conn.onText(commit(2, ",\"durable\":true", "/f/b", 2));
+    assertThat(answers()).hasSize(before);
+    log.release.countDown();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> notices().size() == 1 && answers().size() == before + 1);
+    JsonObject lost = noticeOf(1);
+    assertThat(lost.getString("type")).isEqualTo("notDurable");
+    assertThat(lost.getString("code")).isEqualTo("UNAVAILABLE");
+    assertThat(lost.getString("version")).isEqualTo(r1.getString("version"));
+    assertThat(lost.getString("message")).contains("write-ahead log failed");
+    JsonObject refused = last();
+    assertThat(refused.getString("type")).isEqualTo("error");
+    assertThat(refused.getInt("id")).isEqualTo(2);
+    assertThat(refused.getString("code")).isEqualTo("UNAVAILABLE");
+    assertThat(refused.getString("message")).contains("was applied");
+    // The failed log takes nothing more: refused at once, nothing applied.
+    JsonObject r3 = send(commit(3, "", "/f/c", 3));
+    assertThat(r3.getString("code")).isEqualTo("UNAVAILABLE");
+    assertThat(data.read(Path.parse("/f/c")).exists()).isFalse();
+  }
+
+  private static CallOutcome ok(String callId, Version v) {
+    return new CallOutcome(callId, "f", CallOutcome.Status.OK, "1", v, null, null, List.of(), 1);
+  }
+
+  @Test
+  void anOkCallIsAnsweredWhenAppliedThenItsNoticeFollowsOrOnceDurableWhenAsked() {
+    Map<String, CompletableFuture<CallAnswer>> running = new ConcurrentHashMap<>();
+    conn =
+        new Connection(
+            "s2",
+            data,
+            () -> hub,
+            sync,
+            socket,
+            Runnable::run,
+            (fn, callId, args, caller) ->
+                running.computeIfAbsent(callId, k -> new CompletableFuture<>()));
+    hello();
+    for (int i = 1; i <= 5; i++) {
+      conn.onText(
+          "{\"type\":\"call\",\"id\":"
+              + i
+              + ",\"function\":\"f\",\"callId\":\"c"
+              + i
+              + "\""
+              + (i % 2 == 0 ? ",\"durable\":true" : "")
+              + "}");
+    }
+    int before = answers().size();
+    Version v = Version.of(1_764_072_000_000L, 0, 1);
+    List<CompletableFuture<Void>> durable = new ArrayList<>();
+    for (int i = 0; i <= 5; i++) {
+      durable.add(new CompletableFuture<>());
+    }
+
+    running.get("c1").complete(new CallAnswer(ok("c1", v), durable.get(1)));
+    assertThat(last().getString("type")).isEqualTo("callResult");
+    assertThat(last().getInt("id")).isEqualTo(1);
+    running.get("c2").complete(new CallAnswer(ok("c2", v), durable.get(2)));
+    assertThat(answers()).as("call 2 waits for the log").hasSize(before + 1);
+    assertThat(notices()).isEmpty();
+
+    durable.get(1).complete(null);
+    assertThat(noticeOf(1).getString("type")).isEqualTo("durable");
+    assertThat(noticeOf(1).getString("version")).isEqualTo(v.toString());
+    durable.get(2).complete(null);
+    assertThat(last().getInt("id")).isEqualTo(2);
+    assertThat(last().getString("status")).isEqualTo("ok");
+    assertThat(noticeOf(2)).isNull();
+
+    running.get("c3").complete(new CallAnswer(ok("c3", v), durable.get(3)));
+    running.get("c4").complete(new CallAnswer(ok("c4", v), durable.get(4)));
+    durable.get(3).completeExceptionally(new IllegalStateException("disk gone"));
+    durable.get(4).completeExceptionally(new IllegalStateException("disk gone"));
+    assertThat(noticeOf(3).getString("type")).isEqualTo("notDurable");
+    assertThat(noticeOf(3).getString("code")).isEqualTo("UNAVAILABLE");
+    assertThat(noticeOf(3).getString("message")).contains("call c3").contains("disk gone");
+    JsonObject r4 = last();
+    assertThat(r4.getInt("id")).isEqualTo(4);
+    assertThat(r4.getString("status")).isEqualTo("failed");
+    assertThat(r4.getJsonObject("error").getString("code")).isEqualTo("UNAVAILABLE");
+
+    CallOutcome failed =
+        new CallOutcome(
+            "c5",
+            "f",
+            CallOutcome.Status.FAILED,
+            null,
+            null,
+            ErrorCode.FUNCTION_ERROR,
+            "no",
+            List.of(),
+            1);
+    running.get("c5").complete(new CallAnswer(failed, durable.get(5)));
+    assertThat(last().getInt("id")).isEqualTo(5);
+    assertThat(last().getString("status")).isEqualTo("failed");
+    assertThat(noticeOf(5)).as("nothing of a failed call was applied: no notice").isNull();
   }
 }

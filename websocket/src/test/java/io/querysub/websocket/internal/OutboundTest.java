@@ -14,13 +14,15 @@ import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class OutboundTest {
   /** A socket that completes sends only when told to (a slow client), or at once. */
   static final class FakeTransport implements Outbound.Transport {
-    final List<String> sent = new ArrayList<>();
+    // Written by senders on any thread (durable notices: the log's), read by the test.
+    final List<String> sent = new CopyOnWriteArrayList<>();
     final List<Consumer<Throwable>> inFlight = new ArrayList<>();
     boolean immediate = true;
     int closedWith;

@@ -126,4 +126,16 @@ class FrameWriterTest {
     assertThat(err.getString("message")).isEqualTo("line\n\"x\"");
     assertThat(parse(FrameWriter.pong("\"p\"")).getString("id")).isEqualTo("p");
   }
+
+  @Test
+  void durableAndNotDurableNotices() {
+    assertThat(FrameWriter.durable("7", V2))
+        .isEqualTo("{\"type\":\"durable\",\"id\":7,\"version\":\"" + V2 + "\"}");
+    JsonObject lost = parse(FrameWriter.notDurable("\"c\"", V2, "UNAVAILABLE", "disk \"gone\""));
+    assertThat(lost.getString("type")).isEqualTo("notDurable");
+    assertThat(lost.getString("id")).isEqualTo("c");
+    assertThat(lost.getString("version")).isEqualTo(V2.toString());
+    assertThat(lost.getString("code")).isEqualTo("UNAVAILABLE");
+    assertThat(lost.getString("message")).isEqualTo("disk \"gone\"");
+  }
 }

@@ -48,6 +48,31 @@ class RequestReaderTest {
   }
 
   @Test
+  void aCommitOrACallMayAskToBeAnsweredOnceDurable() {
+    Request.Commit plain =
+        (Request.Commit)
+            RequestReader.read(
+                "{\"type\":\"commit\",\"id\":1,\"writes\":[{\"path\":\"/a\",\"value\":1}]}");
+    assertThat(plain.durable()).isFalse();
+    Request.Commit waiting =
+        (Request.Commit)
+            RequestReader.read(
+                "{\"type\":\"commit\",\"id\":1,\"durable\":true,"
+                    + "\"writes\":[{\"path\":\"/a\",\"value\":1}]}");
+    assertThat(waiting.durable()).isTrue();
+    assertThat(
+            RequestReader.read(
+                "{\"type\":\"call\",\"id\":2,\"function\":\"f\",\"callId\":\"c\",\"durable\":true}"))
+        .isEqualTo(new Request.Call("2", "f", "c", null, true));
+    ProtocolException notBoolean = refused("{\"type\":\"commit\",\"id\":3,\"durable\":\"yes\"}");
+    assertThat(notBoolean.getMessage()).contains("\"durable\" must be true or false");
+    assertThat(notBoolean.id()).isEqualTo("3");
+    assertThat(refused("{\"type\":\"read\",\"id\":4,\"path\":\"/a\",\"durable\":true}").code())
+        .as("only commits and calls wait for the log")
+        .isEqualTo("BAD_REQUEST");
+  }
+
+  @Test
   void aLockMayNameAnEarlierCommitByItsId() {
     Request.Commit c =
         (Request.Commit)
