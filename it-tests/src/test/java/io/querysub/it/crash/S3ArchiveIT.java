@@ -1,0 +1,211 @@
+package io.querysub.it.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.querysub.engine.version.Version;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.TransientNio2BlobStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Payara Micro node archiving to a real S3-protocol server (S3Proxy in the test's JVM): while the
+ * server is away writes are still answered 200 and the readiness check says the archive is
+ * degraded; when it returns the archive catches up; then the node is killed with SIGKILL, its data
+ * directory is deleted, and a node started on an empty one holds every write, from the archive
+ * alone.
+ */
+class S3ArchiveIT {
+  private static final String ACCESS = "querysub-it";
+  private static final String SECRET = "querysub-it-secret-51c2";
+  private static final String BUCKET = "archive-it";
+  private static final int WRITES = 60;
+
+  private final BlobStore blobs = new TransientNio2BlobStore();
+  private S3Proxy proxy;
+  private int port;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  @BeforeEach
+  void startS3() throws Exception {
+    blobs.createContainer(BUCKET);
+    startProxy(0);
+  }
+
+  @AfterEach
+  void stopS3() throws Exception {
+    if (proxy != null) {
+      proxy.stop();
+    }
+    blobs.close();
+  }
+
+  private void startProxy(int wanted) throws Exception {
+    S3Proxy p =
+        S3Proxy.builder()
+            .blobStore(blobs)
+            .endpoint(URI.create("http://127.0.0.1:" + wanted))
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET)
+            .stopTimeout(0)
+            .build();
+    p.start();
+    for (int i = 0; i < 500 && !"STARTED".equals(p.getState()); i++) {
+      Thread.sleep(10);
+    }
+    assertThat(p.getState()).isEqualTo("STARTED");
+    proxy = p;
+    port = p.getPort();
+  }
+
+  private List<String> s3Options() {
+    return List.of(
+        "-Dquerysub.archive.store=s3",
+        "-Dquerysub.archive.s3.endpoint=http://127.0.0.1:" + port,
+        "-Dquerysub.archive.s3.bucket=" + BUCKET,
+        "-Dquerysub.archive.s3.accessKey=" + ACCESS,
+        "-Dquerysub.archive.s3.secretKey=" + SECRET,
+        "-Dquerysub.archive.s3.timeout=1s",
+        "-Dquerysub.archive.retryMax=1s");
+  }
+
+  @Test
+  void aNodeOnAnEmptyDiskHoldsEveryWriteFromItsS3Archive() throws Exception {
+    Path micro = MicroProcess.file("payara.microJar").toPath();
+    Path war = MicroProcess.file("querysub.war").toPath();
+    Path work = Path.of("target/s3-archive").toAbsolutePath();
+    MicroProcess.deleteTree(work);
+    Files.createDirectories(work);
+
+    MicroProcess a = start(micro, war, work.resolve("data-a"), work, "s3-node-a");
+    Version last = Version.ZERO;
+    for (int i = 0; i < WRITES / 2; i++) {
+      last = put(a, i);
+    }
+    awaitArchived(a, last);
+
+    proxy.stop();
+    proxy = null;
+    for (int i = WRITES / 2; i < WRITES; i++) {
+      last = put(a, i); // answered 200 (durable in the log) while the store is away
+    }
+    JsonObject degraded = awaitArchiveState(a, "degraded");
+    assertThat(degraded.getString("lastError")).contains("127.0.0.1:" + port);
+    assertThat(degraded.getJsonNumber("pendingWrites").longValue()).isPositive();
+
+    startProxy(port);
+    awaitArchived(a, last);
+    assertThat(a.kill9()).isEqualTo(137);
+    a.deleteRoot();
+    MicroProcess.deleteTree(work.resolve("data-a"));
+
+    MicroProcess b = start(micro, war, work.resolve("data-b"), work, "s3-node-b");
+    for (int i = 0; i < WRITES; i++) {
+      HttpResponse<String> r = http.send(get(b, path(i)), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(path(i)).isEqualTo(200);
+      assertThat(json(r.body()).getJsonObject("value").getInt("i")).isEqualTo(i);
+    }
+    System.out.println(
+        "S3ArchiveIT: node b recovered " + b.archivedWrites() + " writes from the S3 archive");
+    assertThat(b.archivedWrites()).isGreaterThanOrEqualTo(WRITES);
+    b.stop();
+    b.deleteRoot();
+  }
+
+  private MicroProcess start(Path micro, Path war, Path data, Path work, String name)
+      throws Exception {
+    Files.createDirectories(data);
+    MicroProcess p = MicroProcess.start(micro, war, data, work, name, s3Options());
+    if (!p.awaitReady(Duration.ofSeconds(180))) {
+      p.kill9();
+      throw new AssertionError(name + " did not become ready: " + Files.readString(p.log));
+    }
+    return p;
+  }
+
+  private static String path(int i) {
+    return "/api/v1/data/s3it/k" + (i % 5) + "/v" + i;
+  }
+
+  private Version put(MicroProcess n, int i) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(n.uri(path(i)))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"i\":" + i + "}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as("PUT %s: %s", path(i), r.body()).isEqualTo(200);
+    return Version.parse(json(r.body()).getString("version"));
+  }
+
+  private static HttpRequest get(MicroProcess n, String path) {
+    return HttpRequest.newBuilder(n.uri(path)).GET().build();
+  }
+
+  /** The data of the {@code querysub-archive} readiness check. */
+  private JsonObject archiveCheck(MicroProcess n) throws Exception {
+    HttpResponse<String> r =
+        http.send(get(n, "/health/ready"), HttpResponse.BodyHandlers.ofString());
+    for (var c : json(r.body()).getJsonArray("checks")) {
+      JsonObject o = c.asJsonObject();
+      if (o.getString("name").equals("querysub-archive")) {
+        assertThat(o.getString("status")).isEqualTo("UP");
+        return o.getJsonObject("data");
+      }
+    }
+    throw new AssertionError("no querysub-archive check in " + r.body());
+  }
+
+  private JsonObject awaitArchiveState(MicroProcess n, String state) throws Exception {
+    List<String> seen = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      JsonObject d = archiveCheck(n);
+      if (d.getString("state").equals(state)) {
+        return d;
+      }
+      seen.add(d.toString());
+      Thread.sleep(100);
+    }
+    throw new AssertionError("archive never " + state + "; last: " + seen.get(seen.size() - 1));
+  }
+
+  /** Waits until the archive holds every golden write up to {@code v}. */
+  private void awaitArchived(MicroProcess n, Version v) throws Exception {
+    String last = "";
+    for (int i = 0; i < 300; i++) {
+      JsonObject d = archiveCheck(n);
+      last = d.toString();
+      if (d.getString("state").equals("ok")
+          && Version.parse(d.getString("archivedUpTo")).compareTo(v) >= 0
+          && d.getJsonNumber("pendingWrites").longValue() == 0) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the archive did not reach " + v + "; last: " + last);
+  }
+
+  private static JsonObject json(String text) {
+    try (var r = Json.createReader(new StringReader(text))) {
+      return r.readObject();
+    }
+  }
+}
