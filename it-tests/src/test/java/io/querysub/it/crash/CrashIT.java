@@ -52,6 +52,18 @@ class CrashIT {
   private final java.util.concurrent.ConcurrentHashMap<Integer, AtomicLong> refused =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** Every node started, killed after the test whatever its outcome (no JVM outlives it). */
+  private final List<MicroProcess> started = new ArrayList<>();
+
+  @org.junit.jupiter.api.AfterEach
+  void killLeftovers() throws Exception {
+    for (MicroProcess p : started) {
+      if (p.process.isAlive()) {
+        p.kill9();
+      }
+    }
+  }
+
   @Test
   void everyAcknowledgedWriteSurvivesKill9() throws Exception {
     long seed = Long.getLong("crash.seed", System.nanoTime());
@@ -115,6 +127,7 @@ class CrashIT {
       if (random.nextInt(6) == 0) {
         MicroProcess early =
             MicroProcess.start(micro, war, data, work, "node-" + cycle + "-early", List.of());
+        started.add(early);
         Thread.sleep(2000 + random.nextInt(6000));
         early.kill9();
         killedInRecovery++;
@@ -187,6 +200,7 @@ class CrashIT {
       Path micro, Path war, Path data, Path work, String name, List<String> options)
       throws IOException, InterruptedException {
     MicroProcess p = MicroProcess.start(micro, war, data, work, name, options);
+    started.add(p);
     if (!p.awaitReady(READY)) {
       if (!options.isEmpty() && !p.process.isAlive() && p.process.exitValue() == 137) {
         p.deleteRoot();

@@ -51,8 +51,16 @@ class S3ArchiveIT {
     startProxy(0);
   }
 
+  /** Every node started, killed after the test whatever its outcome (no JVM outlives it). */
+  private final List<MicroProcess> nodes = new ArrayList<>();
+
   @AfterEach
   void stopS3() throws Exception {
+    for (MicroProcess n : nodes) {
+      if (n.process.isAlive()) {
+        n.kill9();
+      }
+    }
     if (proxy != null) {
       proxy.stop();
     }
@@ -134,6 +142,7 @@ class S3ArchiveIT {
       throws Exception {
     Files.createDirectories(data);
     MicroProcess p = MicroProcess.start(micro, war, data, work, name, s3Options());
+    nodes.add(p);
     if (!p.awaitReady(Duration.ofSeconds(180))) {
       p.kill9();
       throw new AssertionError(name + " did not become ready: " + Files.readString(p.log));
