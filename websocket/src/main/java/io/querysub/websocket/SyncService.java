@@ -55,6 +55,12 @@ public class SyncService {
    */
   private ThreadPoolExecutor senders;
 
+  /**
+   * Times the {@code durable} notices that found no answer to ride with (one thread; it only hands
+   * the sending to {@link #senders}). Plain, over a managed thread, for the reason above.
+   */
+  private java.util.concurrent.ScheduledThreadPoolExecutor noticeTimer;
+
   private final Set<Connection> open = ConcurrentHashMap.newKeySet();
   private SyncSettings settings;
   private ScheduledFuture<?> sweeping;
@@ -66,6 +72,8 @@ public class SyncService {
         new ThreadPoolExecutor(
             threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threadFactory);
     senders.allowCoreThreadTimeOut(true);
+    noticeTimer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, threadFactory);
+    noticeTimer.setRemoveOnCancelPolicy(true);
     settings =
         SyncSettings.read(
             key -> config.getOptionalValue(key, String.class), nodeSettings.maxRequestBytes());
@@ -106,6 +114,7 @@ public class SyncService {
       c.closeSession(WireCodes.CLOSE_GOING_AWAY, "the node is stopping");
     }
     open.clear();
+    noticeTimer.shutdownNow();
     senders.shutdown();
   }
 
@@ -123,7 +132,8 @@ public class SyncService {
             settings,
             new SessionTransport(session),
             senders,
-            functions::submit);
+            functions::submit,
+            (task, delay) -> noticeTimer.schedule(task, delay, TimeUnit.MILLISECONDS));
     open.add(c);
     return c;
   }

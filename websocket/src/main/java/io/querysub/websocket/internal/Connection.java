@@ -85,6 +85,22 @@ public final class Connection {
       Outbound.Transport transport,
       Executor executor,
       Calls calls) {
+    this(session, data, hub, settings, transport, executor, calls, null);
+  }
+
+  /**
+   * With {@code later}, the timer that sends {@code durable} notices no answer took along (null:
+   * notices are sent as soon as they are ready).
+   */
+  public Connection(
+      String session,
+      DataService data,
+      Supplier<WatchHub> hub,
+      SyncSettings settings,
+      Outbound.Transport transport,
+      Executor executor,
+      Calls calls,
+      DurableReplies.Later later) {
     this.calls = calls;
     this.caller = session;
     this.session = session;
@@ -93,7 +109,10 @@ public final class Connection {
     this.settings = settings;
     this.transport = transport;
     this.out = new Outbound(transport, executor, settings.maxQueue(), this::close);
-    this.durable = new DurableReplies(out, executor);
+    this.durable =
+        later == null
+            ? new DurableReplies(out, executor)
+            : new DurableReplies(out, executor, later);
     this.limiter = new RateLimiter(settings.maxRequestsPerSecond(), System.nanoTime());
   }
 

@@ -28,17 +28,38 @@ import java.util.function.Supplier;
  * the notices one sync completes leave together, as one array frame when the client batches. A
  * future that is already complete is answered on the calling thread, with the answers around it.
  */
-final class DurableReplies {
+public final class DurableReplies {
+  /** Runs a task after a delay (the node's notice timer; at once in tests). */
+  @FunctionalInterface
+  public interface Later {
+    void run(Runnable task, long delayMillis);
+  }
+
+  /**
+   * How long a {@code durable} notice may wait for the connection's next answer to ride along with,
+   * before it is sent on its own. A busy connection's notices so cost no frame of their own; an
+   * idle one's arrive at most this much after the sync.
+   */
+  public static final long NOTICE_DELAY_MILLIS = 20;
+
   private final Outbound out;
   private final Executor executor;
+  private final Later later;
 
   private final Object lock = new Object();
   private List<String> ready = new ArrayList<>(); // guarded by lock
-  private boolean flushPending; // guarded by lock
+  private boolean flushQueued; // a flush is on the executor (guarded by lock)
+  private boolean flushTimed; // a flush waits on the timer (guarded by lock)
 
+  /** Notices are sent as soon as they are ready (no waiting for a next answer). */
   DurableReplies(Outbound out, Executor executor) {
+    this(out, executor, (task, delay) -> executor.execute(task));
+  }
+
+  DurableReplies(Outbound out, Executor executor, Later later) {
     this.out = out;
     this.executor = executor;
+    this.later = later;
   }
 
   /**
@@ -49,6 +70,7 @@ final class DurableReplies {
    */
   void commit(
       String id, CommitResult result, boolean wait, Supplier<CompletableFuture<Void>> whenDurable) {
+    drain();
     if (!result.isValid()) {
       out.send(FrameWriter.result(id, result));
       return;
@@ -71,6 +93,7 @@ final class DurableReplies {
    * {@code ok} callResult only then (or a failed one with {@code UNAVAILABLE}).
    */
   void call(String id, CallAnswer a, boolean wait) {
+    drain();
     CallOutcome o = a.outcome();
     if (o.status() != CallOutcome.Status.OK) {
       out.send(FrameWriter.callResult(id, o)); // nothing of it was applied: no notice
@@ -94,7 +117,8 @@ final class DurableReplies {
     after(
         whenDurable,
         ignored -> FrameWriter.durable(id, v),
-        e -> FrameWriter.notDurable(id, v, WireCodes.UNAVAILABLE, notDurable(what, v, e)));
+        e -> FrameWriter.notDurable(id, v, WireCodes.UNAVAILABLE, notDurable(what, v, e)),
+        true);
   }
 
   private static String notDurable(String what, Version v, Throwable cause) {
@@ -115,12 +139,43 @@ final class DurableReplies {
       CompletableFuture<T> durable,
       Function<? super T, String> onDurable,
       Function<Throwable, String> onFailure) {
+    after(durable, onDurable, onFailure, false);
+  }
+
+  /**
+   * As {@link #after(CompletableFuture, Function, Function)}; a {@code notice} waits up to {@link
+   * #NOTICE_DELAY_MILLIS} for the connection's next answer and leaves with it.
+   */
+  private <T> void after(
+      CompletableFuture<T> durable,
+      Function<? super T, String> onDurable,
+      Function<Throwable, String> onFailure,
+      boolean notice) {
     if (durable.isDone()) {
       out.send(frame(durable, onDurable, onFailure));
       return;
     }
     durable.whenComplete(
-        (v, e) -> ready(e == null ? onDurable.apply(v) : onFailure.apply(cause(e))));
+        (v, e) -> ready(e == null ? onDurable.apply(v) : onFailure.apply(cause(e)), notice));
+  }
+
+  /**
+   * Queues the notices that are ready ahead of the answer about to be sent, on the request thread
+   * that holds the sender, so they leave in its frame. Each was ready after its own answer was
+   * queued, so it still follows it.
+   */
+  private void drain() {
+    List<String> frames;
+    synchronized (lock) {
+      if (ready.isEmpty()) {
+        return;
+      }
+      frames = ready;
+      ready = new ArrayList<>();
+    }
+    for (String f : frames) {
+      out.send(f);
+    }
   }
 
   private static <T> String frame(
@@ -138,20 +193,35 @@ final class DurableReplies {
     return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
   }
 
-  private void ready(String frame) {
-    boolean start;
+  private void ready(String frame, boolean notice) {
+    boolean now = false;
+    boolean timed = false;
     synchronized (lock) {
       ready.add(frame);
-      start = !flushPending;
-      flushPending = true;
-    }
-    if (start) {
-      try {
-        executor.execute(this::flush);
-      } catch (RejectedExecutionException stopping) {
-        // The node is stopping and its connections with it: nothing more is sent.
+      if (!flushQueued && (!notice || !flushTimed)) {
+        if (notice) {
+          flushTimed = timed = true;
+        } else {
+          flushQueued = now = true;
+        }
       }
     }
+    try {
+      if (now) {
+        executor.execute(this::flush);
+      } else if (timed) {
+        later.run(() -> executor.execute(this::timedFlush), NOTICE_DELAY_MILLIS);
+      }
+    } catch (RejectedExecutionException stopping) {
+      // The node is stopping and its connections with it: nothing more is sent.
+    }
+  }
+
+  private void timedFlush() {
+    synchronized (lock) {
+      flushTimed = false;
+    }
+    flush();
   }
 
   /** Sends what became ready, together. */
@@ -160,7 +230,10 @@ final class DurableReplies {
     synchronized (lock) {
       frames = ready;
       ready = new ArrayList<>();
-      flushPending = false;
+      flushQueued = false;
+      if (frames.isEmpty()) {
+        return; // an answer took them along
+      }
     }
     out.hold();
     try {

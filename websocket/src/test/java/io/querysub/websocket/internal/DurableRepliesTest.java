@@ -61,4 +61,60 @@ class DurableRepliesTest {
         e -> "notDurable: " + e.getMessage());
     assertThat(socket.sent).endsWith("notDurable: log failed");
   }
+
+  @Test
+  void aNoticeRidesWithTheNextAnswerOrLeavesWhenItsTimerFires() {
+    List<Runnable> timer = new ArrayList<>();
+    List<Long> delays = new ArrayList<>();
+    DurableReplies timed =
+        new DurableReplies(
+            out,
+            tasks::add,
+            (task, delay) -> {
+              timer.add(task);
+              delays.add(delay);
+            });
+    out.batching(true);
+    CompletableFuture<Void> sync1 = new CompletableFuture<>();
+    timed.commit("1", valid(1), false, () -> sync1);
+    assertThat(socket.sent).containsExactly(result(1));
+    sync1.complete(null);
+    assertThat(timer).as("the notice waits on the timer").hasSize(1);
+    assertThat(delays).containsExactly(DurableReplies.NOTICE_DELAY_MILLIS);
+    assertThat(tasks).as("nothing is queued to send at once").isEmpty();
+
+    // The next answer takes the notice along, in one frame, after it.
+    out.hold();
+    CompletableFuture<Void> sync2 = new CompletableFuture<>();
+    timed.commit("2", valid(2), false, () -> sync2);
+    out.release();
+    assertThat(socket.sent.get(1)).isEqualTo("[" + durable(1) + "," + result(2) + "]");
+    // The timer then finds nothing to send.
+    timer.remove(0).run();
+    tasks.remove(0).run();
+    assertThat(socket.sent).hasSize(2);
+
+    // With no answer after it, the timer sends it.
+    sync2.complete(null);
+    timer.remove(0).run();
+    tasks.remove(0).run();
+    assertThat(socket.sent).hasSize(3);
+    assertThat(socket.sent.get(2)).isEqualTo(durable(2));
+  }
+
+  private static io.querysub.engine.store.CommitResult valid(int n) {
+    return new io.querysub.engine.store.CommitResult(
+        io.querysub.engine.version.Version.of(1000 + n, 0, 1),
+        io.querysub.engine.store.Validity.VALID,
+        null);
+  }
+
+  private static String result(int n) {
+    return io.querysub.websocket.protocol.FrameWriter.result(Integer.toString(n), valid(n));
+  }
+
+  private static String durable(int n) {
+    return io.querysub.websocket.protocol.FrameWriter.durable(
+        Integer.toString(n), valid(n).version());
+  }
 }
