@@ -133,7 +133,9 @@ public class SyncService {
             new SessionTransport(session),
             senders,
             functions::submit,
-            (task, delay) -> noticeTimer.schedule(task, delay, TimeUnit.MILLISECONDS));
+            settings.durableNoticeDelayMillis() == 0
+                ? null
+                : (task, delay) -> noticeTimer.schedule(task, delay, TimeUnit.MILLISECONDS));
     open.add(c);
     return c;
   }

@@ -21,6 +21,8 @@ import java.util.function.Function;
  * @param idleTimeoutSeconds a connection that sends nothing for this long is closed (4002), so a
  *     client that vanished without closing (a dropped network, a killed process) leaves nothing
  *     behind; 0 never closes. Clients ping when quiet.
+ * @param durableNoticeDelayMillis how long a {@code durable} notice may wait for the connection's
+ *     next answer to ride with (0: sent as soon as the log has synced)
  */
 public record SyncSettings(
     int maxMessageSize,
@@ -29,13 +31,35 @@ public record SyncSettings(
     int maxRequestsPerSecond,
     int maxWatchKeys,
     int maxSubtreePaths,
-    int idleTimeoutSeconds) {
+    int idleTimeoutSeconds,
+    int durableNoticeDelayMillis) {
   public static final String MAX_WATCHES = "querysub.sync.maxWatches";
   public static final String MAX_QUEUE = "querysub.sync.maxQueue";
   public static final String MAX_REQUESTS_PER_SECOND = "querysub.sync.maxRequestsPerSecond";
   public static final String MAX_WATCH_KEYS = "querysub.sync.maxWatchKeys";
   public static final String MAX_SUBTREE_PATHS = "querysub.sync.maxSubtreePaths";
   public static final String IDLE_TIMEOUT_SECONDS = "querysub.sync.idleTimeoutSeconds";
+  public static final String DURABLE_NOTICE_DELAY_MILLIS = "querysub.sync.durableNoticeDelayMillis";
+
+  /** Settings with every limit at its default (tests). */
+  public SyncSettings(
+      int maxMessageSize,
+      int maxWatches,
+      int maxQueue,
+      int maxRequestsPerSecond,
+      int maxWatchKeys,
+      int maxSubtreePaths,
+      int idleTimeoutSeconds) {
+    this(
+        maxMessageSize,
+        maxWatches,
+        maxQueue,
+        maxRequestsPerSecond,
+        maxWatchKeys,
+        maxSubtreePaths,
+        idleTimeoutSeconds,
+        20);
+  }
 
   /**
    * Reads the settings, applying defaults for missing keys.
@@ -51,7 +75,8 @@ public record SyncSettings(
     int keys = in.integer(MAX_WATCH_KEYS, 10_000, 1, 10_000_000);
     int paths = in.integer(MAX_SUBTREE_PATHS, 10_000, 1, 10_000_000);
     int idle = in.integer(IDLE_TIMEOUT_SECONDS, 300, 0, 86_400);
+    int notice = in.integer(DURABLE_NOTICE_DELAY_MILLIS, 20, 0, 1000);
     in.check();
-    return new SyncSettings(maxMessageSize, watches, queue, rate, keys, paths, idle);
+    return new SyncSettings(maxMessageSize, watches, queue, rate, keys, paths, idle, notice);
   }
 }

@@ -112,7 +112,7 @@ public final class Connection {
     this.durable =
         later == null
             ? new DurableReplies(out, executor)
-            : new DurableReplies(out, executor, later);
+            : new DurableReplies(out, executor, later, settings.durableNoticeDelayMillis());
     this.limiter = new RateLimiter(settings.maxRequestsPerSecond(), System.nanoTime());
   }
 

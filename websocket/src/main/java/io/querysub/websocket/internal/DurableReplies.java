@@ -57,10 +57,17 @@ public final class DurableReplies {
   }
 
   DurableReplies(Outbound out, Executor executor, Later later) {
+    this(out, executor, later, NOTICE_DELAY_MILLIS);
+  }
+
+  DurableReplies(Outbound out, Executor executor, Later later, long delayMillis) {
     this.out = out;
     this.executor = executor;
     this.later = later;
+    this.delayMillis = delayMillis;
   }
+
+  private final long delayMillis;
 
   /**
    * Answers request {@code id}, a judged commit: its {@code result} now and a {@code durable}
@@ -210,7 +217,7 @@ public final class DurableReplies {
       if (now) {
         executor.execute(this::flush);
       } else if (timed) {
-        later.run(() -> executor.execute(this::timedFlush), NOTICE_DELAY_MILLIS);
+        later.run(() -> executor.execute(this::timedFlush), delayMillis);
       }
     } catch (RejectedExecutionException stopping) {
       // The node is stopping and its connections with it: nothing more is sent.
