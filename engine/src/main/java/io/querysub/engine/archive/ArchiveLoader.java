@@ -84,6 +84,21 @@ public final class ArchiveLoader {
                     + ")");
       }
       damaged += scan.damage().size();
+      if (scan.writes().size() != ref.records()) {
+        // A segment cut at a record boundary scans clean: only its manifest entry tells.
+        LOG.warning(
+            () ->
+                "archive segment "
+                    + ref.key()
+                    + " holds "
+                    + scan.writes().size()
+                    + " readable records of the "
+                    + ref.records()
+                    + " its manifest lists");
+        if (scan.damage().isEmpty()) {
+          damaged++;
+        }
+      }
       List<String> largeKeys = new ArrayList<>();
       List<ArchivedWrite> ws = scan.writes();
       for (int i = ws.size() - 1; i >= 0; i--) {

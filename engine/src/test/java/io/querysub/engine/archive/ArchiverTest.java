@@ -271,4 +271,23 @@ class ArchiverTest {
     assertThat(c.loaded().damaged()).isEqualTo(1);
     assertThat(c.loaded().writes()).isBetween(45L, 49L);
   }
+
+  @Test
+  void aSegmentCutAtARecordBoundaryIsReportedByItsManifestEntry() throws IOException {
+    Node a = start(options(32, 1 << 20, Duration.ofDays(1)));
+    put(a.store(), "/t/same/a", "1");
+    put(a.store(), "/t/same/b", "2");
+    goldenNow(a.store());
+    a.archiver().archiveNow();
+    SegmentRef ref = Manifests.latest(archive).orElseThrow().segments().get(0);
+    byte[] whole = archive.get(ref.key());
+    List<ArchivedWrite> one = SegmentCodec.scan(whole).writes().subList(0, 1);
+    byte[] cut = SegmentCodec.encode(SegmentCodec.scan(whole).header(), one);
+    archive.delete(ref.key());
+    archive.put(ref.key(), cut);
+
+    Node b = start(options(32, 1 << 20, Duration.ofDays(1)));
+    assertThat(b.loaded().writes()).isEqualTo(1);
+    assertThat(b.loaded().damaged()).isEqualTo(1);
+  }
 }
