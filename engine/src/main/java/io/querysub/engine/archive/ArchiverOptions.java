@@ -66,14 +66,6 @@ public record ArchiverOptions(
 
   /** The partition of a path: a hash of its first {@code shardDepth} segments. */
   public int partitionOf(io.querysub.engine.path.Path p) {
-    int n = Math.min(p.size(), shardDepth);
-    int h = n;
-    for (int i = 0; i < n; i++) {
-      h = 31 * h + p.segment(i).hashCode();
-    }
-    h ^= (h >>> 16);
-    h *= 0x45d9f3b;
-    h ^= (h >>> 16);
-    return h & (partitions - 1);
+    return p.shardHash(shardDepth) & (partitions - 1);
   }
 }

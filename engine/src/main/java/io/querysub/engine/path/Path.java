@@ -190,6 +190,23 @@ public final class Path implements Comparable<Path> {
     return segments.length;
   }
 
+  /**
+   * A well-mixed hash of the first {@code depth} segments (all of them for a shorter path): the
+   * same for every path of one shard. Commit locks and archive partitions take it modulo their
+   * count, so a shard's paths always land together.
+   */
+  public int shardHash(int depth) {
+    int n = Math.min(segments.length, depth);
+    int h = n;
+    for (int i = 0; i < n; i++) {
+      h = 31 * h + segments[i].hashCode();
+    }
+    h ^= (h >>> 16);
+    h *= 0x45d9f3b;
+    h ^= (h >>> 16);
+    return h;
+  }
+
   /** The raw (decoded) segment at {@code index}. */
   public String segment(int index) {
     return segments[index];

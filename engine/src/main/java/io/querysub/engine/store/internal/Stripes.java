@@ -27,15 +27,7 @@ public final class Stripes {
 
   /** The stripe of the shard that holds {@code p}: a hash of its first segments. */
   public int stripeOf(Path p) {
-    int n = Math.min(p.size(), depth);
-    int h = n;
-    for (int i = 0; i < n; i++) {
-      h = 31 * h + p.segment(i).hashCode();
-    }
-    h ^= (h >>> 16);
-    h *= 0x45d9f3b;
-    h ^= (h >>> 16);
-    return h & (locks.length - 1);
+    return p.shardHash(depth) & (locks.length - 1);
   }
 
   public int[] ofPath(Path p) {
