@@ -12,10 +12,10 @@ import java.util.concurrent.RejectedExecutionException;
  * to readers but not yet on disk), and when that commit is durable.
  *
  * @param durable completes once the commit of an {@code OK} outcome (the function's writes and the
- *     call's record) is in the write-ahead log on disk, or completes exceptionally when the log
- *     failed first (the call is applied in memory but may be lost on restart). For any other
- *     outcome it is complete at once: nothing of the call was applied. It may complete on the log's
- *     own thread: hand the work on, do not do it there.
+ *     call's record), or the stored record of a {@code FAILED} one, is in the write-ahead log on
+ *     disk, or completes exceptionally when the log failed first (the call is applied in memory but
+ *     may be lost on restart). For an outcome that stored nothing (a refused call) it is complete
+ *     at once. It may complete on the log's own thread: hand the work on, do not do it there.
  */
 public record CallAnswer(CallOutcome outcome, CompletableFuture<Void> durable) {
   /** An outcome that applied nothing: durable at once. */

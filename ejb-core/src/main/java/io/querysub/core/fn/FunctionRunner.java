@@ -628,10 +628,7 @@ public final class FunctionRunner {
    * record's own ticket is not known here, and its commit may not have reached the disk yet).
    */
   private CallAnswer stored(String callId, ReadResult r) {
-    CallOutcome o = fromRecord(callId, r);
-    return o.status() == CallOutcome.Status.OK
-        ? new CallAnswer(o, store().whenVisibleDurable())
-        : CallAnswer.settled(o);
+    return new CallAnswer(fromRecord(callId, r), store().whenVisibleDurable());
   }
 
   /** The outcome a stored record describes. */
@@ -749,6 +746,13 @@ public final class FunctionRunner {
           return;
         }
         expireLater(recordPath, r.version());
+        // Durable with its record: a failure answered before its record is on disk could be
+        // followed, after a crash, by a rerun of the call (its `running` record) that succeeds.
+        future.complete(
+            new CallAnswer(
+                CallOutcome.failed(callId, def.name(), code, message, fields, runs),
+                store().whenDurable(r)));
+        return;
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "call " + callId + ": could not store its failure", e);
       }

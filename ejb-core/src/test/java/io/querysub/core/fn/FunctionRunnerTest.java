@@ -342,11 +342,17 @@ class FunctionRunnerTest {
       assertThat(repeat.durable()).isNotDone();
       assertThat(r.call("test.noargs", "d1", null, "t")).isNotDone();
       CallAnswer failed = r.submit("test.throws", "d3", null, "t").get(20, TimeUnit.SECONDS);
-      assertThat(failed.durable()).as("nothing of a failed call was applied").isDone();
-      assertThat(r.call("test.throws", "d3", null, "t").get(10, TimeUnit.SECONDS).code())
-          .isEqualTo(ErrorCode.FUNCTION_ERROR);
+      assertThat(failed.outcome().code()).isEqualTo(ErrorCode.FUNCTION_ERROR);
+      assertThat(failed.durable()).as("a failure is durable with its stored record").isNotDone();
+      CompletableFuture<CallOutcome> restFailed = r.call("test.throws", "d3", null, "t");
+      assertThat(restFailed).as("the REST answer of a failure waits for its record").isNotDone();
+      // A call refused before anything is stored is answered at once.
+      CallAnswer unknown = r.submit("test.nosuch", "d4", null, "t").get(20, TimeUnit.SECONDS);
+      assertThat(unknown.durable()).isDone();
 
       release.countDown();
+      assertThat(restFailed.get(10, TimeUnit.SECONDS).code()).isEqualTo(ErrorCode.FUNCTION_ERROR);
+      failed.durable().get(10, TimeUnit.SECONDS);
       applied.durable().get(10, TimeUnit.SECONDS);
       repeat.durable().get(10, TimeUnit.SECONDS);
       assertThat(rest.get(10, TimeUnit.SECONDS).status()).isEqualTo(CallOutcome.Status.OK);

@@ -102,9 +102,10 @@ public final class DurableReplies {
   void call(String id, CallAnswer a, boolean wait) {
     drain();
     CallOutcome o = a.outcome();
-    if (o.status() != CallOutcome.Status.OK) {
-      out.send(FrameWriter.callResult(id, o)); // nothing of it was applied: no notice
+    if (o.status() != CallOutcome.Status.OK && !wait) {
+      out.send(FrameWriter.callResult(id, o)); // nothing of the function was applied: no notice
     } else if (wait) {
+      // A failed call that asked to wait is answered once its stored record is on disk.
       // Completes with the outcome, or with FAILED and UNAVAILABLE when the log failed first.
       after(
           a.whenDurable(Runnable::run),
