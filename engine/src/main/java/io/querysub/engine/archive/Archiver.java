@@ -206,7 +206,10 @@ public final class Archiver implements GoldenSink, AutoCloseable {
       batch = new ArrayList<>(pending);
       upTo = pendingUpTo;
     }
-    if (batch.isEmpty() && upTo.compareTo(current.archivedUpTo()) <= 0) {
+    if (batch.isEmpty()) {
+      // Nothing new: no manifest just to move the version on (an idle node would otherwise write,
+      // read back and delete one every interval). Every commit is archived by the round after the
+      // pass that made it golden, and that round's manifest covers it.
       return 0;
     }
     long written = 0;
