@@ -41,26 +41,6 @@ public record SyncSettings(
   public static final String IDLE_TIMEOUT_SECONDS = "querysub.sync.idleTimeoutSeconds";
   public static final String DURABLE_NOTICE_DELAY_MILLIS = "querysub.sync.durableNoticeDelayMillis";
 
-  /** Settings with every limit at its default (tests). */
-  public SyncSettings(
-      int maxMessageSize,
-      int maxWatches,
-      int maxQueue,
-      int maxRequestsPerSecond,
-      int maxWatchKeys,
-      int maxSubtreePaths,
-      int idleTimeoutSeconds) {
-    this(
-        maxMessageSize,
-        maxWatches,
-        maxQueue,
-        maxRequestsPerSecond,
-        maxWatchKeys,
-        maxSubtreePaths,
-        idleTimeoutSeconds,
-        20);
-  }
-
   /**
    * Reads the settings, applying defaults for missing keys.
    *

@@ -99,15 +99,7 @@ public class NodeEngine {
     archiveStore = archive;
     archiver = o.archiver();
     if (archiver != null) {
-      try {
-        int n = archiver.deleteUnlisted();
-        if (n > 0) {
-          LOG.info(() -> "Querysub archive: deleted " + n + " objects no manifest lists");
-        }
-      } catch (IOException | RuntimeException e) {
-        LOG.log(Level.WARNING, "cannot sweep the archive of unlisted objects; will retry", e);
-      }
-      archiver.start();
+      archiver.start(); // its thread first sweeps what failed rounds left, off the start-up path
     }
     // The hub listens before the store is published, so no commit is missed by watches.
     ref.set(s, new WatchHub(s));

@@ -32,4 +32,21 @@ public record ArchiveStatus(
     int segments,
     long rounds,
     long failures,
-    long nextAttemptMillis) {}
+    long nextAttemptMillis) {
+  /** The same status with the count of waiting writes as it is now. */
+  public ArchiveStatus withPendingWrites(long n) {
+    return new ArchiveStatus(
+        store,
+        degraded,
+        lastError,
+        lastErrorAt,
+        lastSuccessAt,
+        n,
+        archivedUpTo,
+        manifestSequence,
+        segments,
+        rounds,
+        failures,
+        nextAttemptMillis);
+  }
+}

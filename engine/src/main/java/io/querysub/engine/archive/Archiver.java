@@ -62,9 +62,11 @@ public final class Archiver implements GoldenSink, AutoCloseable {
   // Round state: only the round in progress touches these (under roundLock).
   private final Object roundLock = new Object();
   private Manifest current;
-  private Manifest previous;
   private long nextSegmentSequence;
   private final Map<String, List<String>> largeBySegment;
+
+  /** Per round, oldest first: the objects its manifest stopped listing, deleted two rounds on. */
+  private final List<Set<String>> doomed = new ArrayList<>();
 
   private volatile ArchiveStatus status;
   private volatile Thread thread;
@@ -144,6 +146,15 @@ public final class Archiver implements GoldenSink, AutoCloseable {
   }
 
   private void loop() {
+    try {
+      int n = deleteUnlisted();
+      if (n > 0) {
+        LOG.info(() -> "archive: deleted " + n + " objects no manifest lists");
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(
+          Level.WARNING, "cannot sweep the archive of unlisted objects; the next start will", e);
+    }
     while (!closed) {
       try {
         Thread.sleep(delayMillis);
@@ -226,9 +237,7 @@ public final class Archiver implements GoldenSink, AutoCloseable {
     Set<String> dropped = new HashSet<>();
     for (Map.Entry<Integer, List<ArchivedWrite>> e : byPartition.entrySet()) {
       List<ArchivedWrite> ws = e.getValue();
-      ws.sort(
-          java.util.Comparator.comparing(ArchivedWrite::version)
-              .thenComparing(w -> w.path().toString()));
+      ws.sort(PartitionMerge.ORDER);
       segments.addAll(writeSegments(e.getKey(), ws));
     }
     for (int p = 0; p < options.partitions(); p++) {
@@ -249,7 +258,6 @@ public final class Archiver implements GoldenSink, AutoCloseable {
       throw new IOException("the manifest read back from " + key + " differs from the one written");
     }
     // The manifest counts from here on.
-    previous = current;
     current = next;
     synchronized (pendingLock) {
       pending.subList(0, batch.size()).clear();
@@ -394,8 +402,6 @@ public final class Archiver implements GoldenSink, AutoCloseable {
    * were listed by the manifest before the current one (the fallback) and so wait until the next
    * round.
    */
-  private final List<Set<String>> doomed = new ArrayList<>();
-
   private void collectGarbage(Set<String> dropped) {
     doomed.add(dropped);
     try {
@@ -420,7 +426,7 @@ public final class Archiver implements GoldenSink, AutoCloseable {
 
   /**
    * Deletes objects under {@code segments/} and {@code values/} that no kept manifest lists: what a
-   * round that failed or crashed after uploading left behind. Call once at start, before rounds.
+   * round that failed or crashed after uploading left behind. The thread {@link #start}s with it.
    *
    * @return how many objects were deleted
    */
@@ -448,24 +454,9 @@ public final class Archiver implements GoldenSink, AutoCloseable {
 
   /** Where archiving stands (the count of waiting writes is read now). */
   public ArchiveStatus status() {
-    ArchiveStatus s = status;
-    long waiting;
     synchronized (pendingLock) {
-      waiting = pendingWrites;
+      return status.withPendingWrites(pendingWrites);
     }
-    return new ArchiveStatus(
-        s.store(),
-        s.degraded(),
-        s.lastError(),
-        s.lastErrorAt(),
-        s.lastSuccessAt(),
-        waiting,
-        s.archivedUpTo(),
-        s.manifestSequence(),
-        s.segments(),
-        s.rounds(),
-        s.failures(),
-        s.nextAttemptMillis());
   }
 
   private void publishStatus() {

@@ -51,17 +51,10 @@ public final class Manifests {
    */
   public static Optional<Manifest> latest(ArchiveStore store, Consumer<Skipped> skipped)
       throws IOException {
-    List<String> keys = new ArrayList<>();
-    for (String key : store.list(ArchiveKeys.MANIFESTS)) {
-      long seq = ArchiveKeys.manifestSequence(key);
-      if (seq >= 0 && key.equals(ArchiveKeys.manifest(seq))) {
-        keys.add(key);
-      }
-    }
+    List<String> keys = newestFirst(store);
     if (keys.isEmpty()) {
       return Optional.empty();
     }
-    keys.sort(Comparator.comparingLong(ArchiveKeys::manifestSequence).reversed());
     for (String key : keys) {
       byte[] bytes;
       try {
@@ -95,16 +88,8 @@ public final class Manifests {
    * object of.
    */
   public static List<Manifest> kept(ArchiveStore store, int n) throws IOException {
-    List<String> keys = new ArrayList<>();
-    for (String key : store.list(ArchiveKeys.MANIFESTS)) {
-      long seq = ArchiveKeys.manifestSequence(key);
-      if (seq >= 0 && key.equals(ArchiveKeys.manifest(seq))) {
-        keys.add(key);
-      }
-    }
-    keys.sort(Comparator.comparingLong(ArchiveKeys::manifestSequence).reversed());
     List<Manifest> out = new ArrayList<>();
-    for (String key : keys) {
+    for (String key : newestFirst(store)) {
       if (out.size() == n) {
         break;
       }
@@ -118,5 +103,21 @@ public final class Manifests {
       }
     }
     return out;
+  }
+
+  /**
+   * The keys under {@code manifests/} that are exactly manifest keys, highest sequence first (by
+   * the number in the key, not the listing's order).
+   */
+  private static List<String> newestFirst(ArchiveStore store) throws IOException {
+    List<String> keys = new ArrayList<>();
+    for (String key : store.list(ArchiveKeys.MANIFESTS)) {
+      long seq = ArchiveKeys.manifestSequence(key);
+      if (seq >= 0 && key.equals(ArchiveKeys.manifest(seq))) {
+        keys.add(key);
+      }
+    }
+    keys.sort(Comparator.comparingLong(ArchiveKeys::manifestSequence).reversed());
+    return keys;
   }
 }

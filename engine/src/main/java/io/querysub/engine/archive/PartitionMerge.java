@@ -19,7 +19,8 @@ import java.util.Map;
  * twice (a commit archived again after a restart) is kept once.
  */
 public final class PartitionMerge {
-  private static final Comparator<ArchivedWrite> ORDER =
+  /** Version order, then path order: the order of a segment's writes. */
+  static final Comparator<ArchivedWrite> ORDER =
       Comparator.comparing(ArchivedWrite::version).thenComparing(w -> w.path().toString());
 
   private PartitionMerge() {}
