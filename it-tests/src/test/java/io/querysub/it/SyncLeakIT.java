@@ -52,7 +52,7 @@ class SyncLeakIT {
     int cycles = 500;
     int[] ways = new int[3];
     for (int i = 0; i < cycles; i++) {
-      SyncClient c = Sync.connect(base, "it-leak-" + i);
+      SyncClient c = connect(i);
       Sync.Recorder r = new Sync.Recorder();
       SyncClient.ClientWatch w = c.watch(WatchKind.PATH, "/leak/a", WatchMode.LATEST, null, r);
       c.watch(WatchKind.CHILDREN, "/leak", WatchMode.LATEST, null, new Sync.Recorder());
@@ -97,6 +97,16 @@ class SyncLeakIT {
             });
     for (Socket s : vanished) {
       s.close();
+    }
+  }
+
+  /** Connects cycle {@code i}'s client; a connect that fails prints thread dumps first. */
+  private SyncClient connect(int i) {
+    try {
+      return Sync.connect(base, "it-leak-" + i);
+    } catch (RuntimeException e) {
+      ThreadDumps.print("SyncLeakIT cycle " + i + ": " + e);
+      throw e;
     }
   }
 

@@ -111,6 +111,35 @@ class WatchHubTest {
   }
 
   @Test
+  void watchesOfOneScopeShareOneBatchAndItsEncoding() {
+    List<ChangeBatch> other = new ArrayList<>();
+    List<ChangeBatch> wide = new ArrayList<>();
+    hub.watchPath(p("/room/r1/title"), got::add);
+    hub.watchPath(p("/room/r1/title"), other::add);
+    hub.watchSubtree(p("/room"), 100, wide::add);
+    Version v =
+        store
+            .commit(
+                List.of(),
+                List.of(
+                    new Write(p("/room/r1/title"), Value.ofJson("\"t\"")),
+                    new Write(p("/room/r1/topic"), Value.ofJson("\"x\""))))
+            .version();
+    assertThat(got).hasSize(1);
+    assertThat(other).hasSize(1);
+    assertThat(other.get(0)).isSameAs(got.get(0)); // one batch for both path watches
+    assertThat(got.get(0).changes())
+        .containsExactly(Change.value(p("/room/r1/title"), Value.ofJson("\"t\""), v));
+    assertThat(wide.get(0)).isNotSameAs(got.get(0));
+    assertThat(wide.get(0).changes()).hasSize(2);
+    // The first encoder's text is kept and handed to every later caller.
+    int[] calls = new int[1];
+    String first = got.get(0).encoded(b -> "enc" + (++calls[0]));
+    assertThat(other.get(0).encoded(b -> "enc" + (++calls[0]))).isSameAs(first);
+    assertThat(calls[0]).isEqualTo(1);
+  }
+
+  @Test
   void rootChildrenWatchIgnoresSystemKeys() {
     hub.watchChildren(Path.ROOT, 100, got::add);
     put("/.calls/c1", "{}");

@@ -151,9 +151,7 @@ public final class FrameWriter {
   public static String changes(String watchId, List<ChangeBatch> batches, boolean coalesced) {
     int hint = 64;
     for (ChangeBatch b : batches) {
-      for (Change c : b.changes()) {
-        hint += c.value().size() + 96;
-      }
+      hint += b.encoded(FrameWriter::batch).length();
     }
     FrameWriter w = new FrameWriter(hint);
     w.raw("{\"type\":\"changes\",\"id\":").raw(watchId);
@@ -161,20 +159,36 @@ public final class FrameWriter {
       w.raw(",\"coalesced\":true");
     }
     w.raw(",\"batches\":[");
-    boolean firstBatch = true;
+    boolean first = true;
     for (ChangeBatch b : batches) {
-      w.raw(firstBatch ? "{\"version\":" : ",{\"version\":").string(b.version().toString());
-      firstBatch = false;
-      w.raw(",\"changes\":[");
-      boolean first = true;
-      for (Change c : b.changes()) {
-        if (!first) {
-          w.raw(",");
-        }
-        first = false;
-        w.change(c);
+      if (!first) {
+        w.raw(",");
       }
-      w.raw("]}");
+      first = false;
+      w.raw(b.encoded(FrameWriter::batch));
+    }
+    return w.raw("]}").toString();
+  }
+
+  /**
+   * One batch of a {@code changes} message, {@code {"version":..,"changes":[..]}}: the same for
+   * every watch that hears it, so it is made once per batch ({@link ChangeBatch#encoded}).
+   */
+  private static String batch(ChangeBatch b) {
+    int hint = 64;
+    for (Change c : b.changes()) {
+      hint += c.value().size() + 96;
+    }
+    FrameWriter w = new FrameWriter(hint);
+    w.raw("{\"version\":").string(b.version().toString());
+    w.raw(",\"changes\":[");
+    boolean first = true;
+    for (Change c : b.changes()) {
+      if (!first) {
+        w.raw(",");
+      }
+      first = false;
+      w.change(c);
     }
     return w.raw("]}").toString();
   }
