@@ -19,11 +19,14 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@code bench.payaraJar}, {@code bench.war}, {@code bench.dir}: set by the {@code bench}
  *       profile of {@code it-tests};
  *   <li>{@code bench.port} (default: a free port), {@code bench.warmup} and {@code bench.measure}
- *       (seconds per throughput run: 5 and 10), {@code bench.connections} (50), {@code
+ *       (seconds per throughput run: 20 and 10; a fresh node's JIT compiler still takes about a
+ *       quarter of its CPU after 5 s), {@code bench.connections} (50), {@code
  *       bench.pipeConnections} (8) and {@code bench.window} (32 in flight per connection), {@code
  *       bench.fanout} (1000 watchers), {@code bench.fanoutRounds} (20 measured rounds), {@code
  *       bench.iterations} (3000 notification and cached-read rounds), {@code bench.only}
- *       (comma-separated phases: commit1, commit50, echo, pipe, notify, cached, fanout);
+ *       (comma-separated phases: commit1, commit50, echo, pipe, notify, cached, fanout), {@code
+ *       bench.pairs} (0: after the phases, that many more runs of the 50-connection commits and the
+ *       echo, alternately, each pair's ratio printed);
  *   <li>{@code bench.nodeXmx} (1g), {@code bench.nodeOptions} (more options for the node's JVM,
  *       separated by spaces, e.g. {@code -Dbench.echoIdleTimer=managed}), {@code bench.jfr} (true:
  *       record the node with JFR, profile settings, into {@code payara.jfr} in the work directory).
@@ -33,7 +36,7 @@ public final class WsBench {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final PayaraNode node;
-  private final double warmup = Double.parseDouble(System.getProperty("bench.warmup", "5"));
+  private final double warmup = Double.parseDouble(System.getProperty("bench.warmup", "20"));
   private final double measure = Double.parseDouble(System.getProperty("bench.measure", "10"));
   private final int connections = Integer.getInteger("bench.connections", 50);
   private final int pipeConnections = Integer.getInteger("bench.pipeConnections", 8);
@@ -151,6 +154,27 @@ public final class WsBench {
       System.out.printf(
           "    pipelined commits/s = %.1f%% of pipelined echo; budget >= 20,000/s%n",
           100 * cPipe.perSecond() / ePipe.perSecond());
+    }
+    // The 50-connection commits and the echo alternately, so neither is measured on a JVM the
+    // other has warmed more (the node's JIT compiler is busy for minutes after a start).
+    int pairs = Integer.getInteger("bench.pairs", 0);
+    for (int i = 1; i <= pairs; i++) {
+      Load.Result c =
+          commits("(1) pair " + i + ": commit, " + connections + " connections", connections, 1, 1);
+      Load.Result e =
+          echoes("(2) pair " + i + ": echo, " + connections + " connections", connections, 1);
+      Load.Result se =
+          commits(
+              "(2) pair " + i + ": echo with the project's client, " + connections + " connections",
+              connections,
+              1,
+              1,
+              true,
+              "/echo/sync-echo");
+      System.out.printf(
+          "    pair %d: commits/s = %.1f%% of the raw echo, %.1f%% of the echo driven by the same"
+              + " client (budget >= 80%%)%n",
+          i, 100 * c.perSecond() / e.perSecond(), 100 * c.perSecond() / se.perSecond());
     }
     Watchers w = new Watchers(node, Integer.getInteger("bench.iterations", 3000), TIMEOUT);
     if (all || only.contains("notify")) {
