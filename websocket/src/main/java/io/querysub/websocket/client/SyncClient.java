@@ -124,9 +124,29 @@ public final class SyncClient implements AutoCloseable {
 
   private static synchronized WebSocketContainer container() {
     if (container == null) {
-      container = ContainerProvider.getWebSocketContainer();
+      WebSocketContainer found = ContainerProvider.getWebSocketContainer();
+      container =
+          found.getClass().getName().equals("org.glassfish.tyrus.client.ClientManager")
+              ? lasting(found)
+              : found;
     }
     return container;
+  }
+
+  /**
+   * On Tyrus, a container that keeps its executors when its last connection ends ({@link
+   * LastingTyrusContainer} says why), else {@code found}. Made by name, so that class is loaded
+   * only where Tyrus is.
+   */
+  private static WebSocketContainer lasting(WebSocketContainer found) {
+    try {
+      return (WebSocketContainer)
+          Class.forName(SyncClient.class.getPackageName() + ".LastingTyrusContainer")
+              .getDeclaredConstructor()
+              .newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return found;
+    }
   }
 
   /**
