@@ -1,8 +1,13 @@
 package io.querysub.it.bench;
 
+import io.querysub.websocket.client.SyncException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,12 +29,36 @@ final class Load {
     void run(int conn, Runnable body);
   }
 
-  /** What a run measured: answers per second in the measured interval and sorted latencies. */
-  record Result(double perSecond, long[] latencies, long errors) {
+  /**
+   * What a run measured: answers per second in the measured interval and sorted latencies; errors
+   * over the whole run (warm-up included), and how many of each kind ({@link #kind}).
+   */
+  record Result(double perSecond, long[] latencies, long errors, Map<String, Long> errorKinds) {
     String line() {
       return String.format(
-          "%,.0f/s; %s; errors %d", perSecond, Latencies.summary(latencies), errors);
+          "%,.0f/s; %s; errors %d%s",
+          perSecond,
+          Latencies.summary(latencies),
+          errors,
+          errorKinds.isEmpty() ? "" : " " + errorKinds);
     }
+  }
+
+  /**
+   * An error's kind: the server's code for a {@code SyncException} that carries one ("CODE:
+   * message"), "rejected" for an answer that says so, "no answer" for a sender that gave up, else
+   * the exception's class.
+   */
+  static String kind(Throwable e) {
+    if (e == null) {
+      return "rejected";
+    }
+    Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    String m = t.getMessage();
+    if (t instanceof SyncException && m != null && m.matches("[A-Z_]+: .*")) {
+      return m.substring(0, m.indexOf(':'));
+    }
+    return t.getClass().getSimpleName();
   }
 
   private Load() {}
@@ -43,6 +72,7 @@ final class Load {
       long to,
       AtomicLong answered,
       AtomicLong errors,
+      Map<String, AtomicLong> kinds,
       Latencies lat) {
     long t0 = System.nanoTime();
     CompletableFuture<?> f;
@@ -50,6 +80,7 @@ final class Load {
       f = op.call(conn, seq);
     } catch (RuntimeException e) {
       errors.incrementAndGet();
+      kinds.computeIfAbsent(kind(e), k -> new AtomicLong()).incrementAndGet();
       w.release();
       return;
     }
@@ -58,6 +89,7 @@ final class Load {
           long t1 = System.nanoTime();
           if (e != null || Boolean.FALSE.equals(r)) {
             errors.incrementAndGet();
+            kinds.computeIfAbsent(kind(e), k -> new AtomicLong()).incrementAndGet();
           } else if (t1 >= from && t1 < to) {
             answered.incrementAndGet();
             if (t0 >= from) {
@@ -85,6 +117,7 @@ final class Load {
     long to = from + (long) (measureSec * 1e9);
     AtomicLong answered = new AtomicLong();
     AtomicLong errors = new AtomicLong();
+    Map<String, AtomicLong> kinds = new ConcurrentHashMap<>();
     List<Latencies> parts = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     List<Semaphore> windows = new ArrayList<>();
@@ -102,6 +135,7 @@ final class Load {
                   try {
                     if (!w.tryAcquire(5, TimeUnit.SECONDS)) {
                       errors.incrementAndGet(); // an answer did not come: stop this sender
+                      kinds.computeIfAbsent("no answer", k -> new AtomicLong()).incrementAndGet();
                       return;
                     }
                   } catch (InterruptedException e) {
@@ -113,7 +147,7 @@ final class Load {
                   Runnable body =
                       () -> {
                         for (long q = first; q < first + places; q++) {
-                          call(op, conn, q, w, from, to, answered, errors, lat);
+                          call(op, conn, q, w, from, to, answered, errors, kinds, lat);
                         }
                       };
                   if (batcher == null) {
@@ -133,6 +167,8 @@ final class Load {
     for (int c = 0; c < connections; c++) { // drain, so the next run starts from quiet
       windows.get(c).tryAcquire(window, 10, TimeUnit.SECONDS);
     }
-    return new Result(answered.get() / measureSec, Latencies.merged(parts), errors.get());
+    Map<String, Long> byKind = new TreeMap<>();
+    kinds.forEach((k, n) -> byKind.put(k, n.get()));
+    return new Result(answered.get() / measureSec, Latencies.merged(parts), errors.get(), byKind);
   }
 }
