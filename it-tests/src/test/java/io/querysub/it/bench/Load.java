@@ -33,13 +33,17 @@ final class Load {
    * What a run measured: answers per second in the measured interval and sorted latencies; errors
    * over the whole run (warm-up included), and how many of each kind ({@link #kind}).
    */
-  record Result(double perSecond, long[] latencies, long errors, Map<String, Long> errorKinds) {
+  record Result(double perSecond, long[] latencies, Map<String, Long> errorKinds) {
+    long errors() {
+      return errorKinds.values().stream().mapToLong(Long::longValue).sum();
+    }
+
     String line() {
       return String.format(
           "%,.0f/s; %s; errors %d%s",
           perSecond,
           Latencies.summary(latencies),
-          errors,
+          errors(),
           errorKinds.isEmpty() ? "" : " " + errorKinds);
     }
   }
@@ -63,6 +67,10 @@ final class Load {
 
   private Load() {}
 
+  private static void count(Map<String, AtomicLong> errors, String kind) {
+    errors.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+  }
+
   private static void call(
       Op op,
       int conn,
@@ -71,16 +79,14 @@ final class Load {
       long from,
       long to,
       AtomicLong answered,
-      AtomicLong errors,
-      Map<String, AtomicLong> kinds,
+      Map<String, AtomicLong> errors,
       Latencies lat) {
     long t0 = System.nanoTime();
     CompletableFuture<?> f;
     try {
       f = op.call(conn, seq);
     } catch (RuntimeException e) {
-      errors.incrementAndGet();
-      kinds.computeIfAbsent(kind(e), k -> new AtomicLong()).incrementAndGet();
+      count(errors, kind(e));
       w.release();
       return;
     }
@@ -88,8 +94,7 @@ final class Load {
         (r, e) -> {
           long t1 = System.nanoTime();
           if (e != null || Boolean.FALSE.equals(r)) {
-            errors.incrementAndGet();
-            kinds.computeIfAbsent(kind(e), k -> new AtomicLong()).incrementAndGet();
+            count(errors, kind(e));
           } else if (t1 >= from && t1 < to) {
             answered.incrementAndGet();
             if (t0 >= from) {
@@ -116,8 +121,7 @@ final class Load {
     long from = start + (long) (warmupSec * 1e9);
     long to = from + (long) (measureSec * 1e9);
     AtomicLong answered = new AtomicLong();
-    AtomicLong errors = new AtomicLong();
-    Map<String, AtomicLong> kinds = new ConcurrentHashMap<>();
+    Map<String, AtomicLong> errors = new ConcurrentHashMap<>(); // by kind
     List<Latencies> parts = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     List<Semaphore> windows = new ArrayList<>();
@@ -134,8 +138,7 @@ final class Load {
                 while (System.nanoTime() < to) {
                   try {
                     if (!w.tryAcquire(5, TimeUnit.SECONDS)) {
-                      errors.incrementAndGet(); // an answer did not come: stop this sender
-                      kinds.computeIfAbsent("no answer", k -> new AtomicLong()).incrementAndGet();
+                      count(errors, "no answer"); // stop this sender
                       return;
                     }
                   } catch (InterruptedException e) {
@@ -147,7 +150,7 @@ final class Load {
                   Runnable body =
                       () -> {
                         for (long q = first; q < first + places; q++) {
-                          call(op, conn, q, w, from, to, answered, errors, kinds, lat);
+                          call(op, conn, q, w, from, to, answered, errors, lat);
                         }
                       };
                   if (batcher == null) {
@@ -168,7 +171,7 @@ final class Load {
       windows.get(c).tryAcquire(window, 10, TimeUnit.SECONDS);
     }
     Map<String, Long> byKind = new TreeMap<>();
-    kinds.forEach((k, n) -> byKind.put(k, n.get()));
-    return new Result(answered.get() / measureSec, Latencies.merged(parts), errors.get(), byKind);
+    errors.forEach((k, n) -> byKind.put(k, n.get()));
+    return new Result(answered.get() / measureSec, Latencies.merged(parts), byKind);
   }
 }

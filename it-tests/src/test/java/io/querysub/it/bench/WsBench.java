@@ -25,8 +25,8 @@ import java.util.concurrent.CompletableFuture;
  *       bench.fanout} (1000 watchers), {@code bench.fanoutRounds} (20 measured rounds), {@code
  *       bench.iterations} (3000 notification and cached-read rounds), {@code bench.only}
  *       (comma-separated phases: commit1, commit50, echo, pipe, notify, cached, fanout), {@code
- *       bench.pairs} (0: after the phases, that many more runs of the 50-connection commits and the
- *       echo, alternately, each pair's ratio printed);
+ *       bench.pairs} (0: after the phases, that many more runs of the 50-connection commits, the
+ *       raw echo and the same-client echo, alternately, each pair's ratios printed);
  *   <li>{@code bench.nodeXmx} (1g), {@code bench.nodeOptions} (more options for the node's JVM,
  *       separated by spaces, e.g. {@code -Dbench.echoIdleTimer=managed}), {@code bench.jfr} (true:
  *       record the node with JFR, profile settings, into {@code payara.jfr} in the work directory).
@@ -123,15 +123,10 @@ public final class WsBench {
     if (all || only.contains("echo")) {
       e50 = echoes("(2) echo, " + connections + " connections, one in flight", connections, 1);
       sameClientEcho =
-          commits(
+          syncEcho(
               "(2) echo with the project's client (/echo/sync-echo), "
                   + connections
-                  + " connections, one in flight",
-              connections,
-              1,
-              1,
-              true,
-              "/echo/sync-echo");
+                  + " connections, one in flight");
       ePipe = echoes("(2) echo, pipelined", pipeConnections, window);
     }
     Load.Result cPipe = null;
@@ -143,12 +138,7 @@ public final class WsBench {
       System.out.printf("    = %,.0f writes/s%n", multi.perSecond() * 10);
     }
     if (c50 != null && e50 != null) {
-      System.out.printf(
-          "    commits/s with %d connections = %.1f%% of the raw echo, %.1f%% of the echo driven by"
-              + " the same client (budget >= 80%%)%n",
-          connections,
-          100 * c50.perSecond() / e50.perSecond(),
-          100 * c50.perSecond() / sameClientEcho.perSecond());
+      ratios("commits/s with " + connections + " connections", c50, e50, sameClientEcho);
     }
     if (cPipe != null && ePipe != null) {
       System.out.printf(
@@ -164,17 +154,13 @@ public final class WsBench {
       Load.Result e =
           echoes("(2) pair " + i + ": echo, " + connections + " connections", connections, 1);
       Load.Result se =
-          commits(
-              "(2) pair " + i + ": echo with the project's client, " + connections + " connections",
-              connections,
-              1,
-              1,
-              true,
-              "/echo/sync-echo");
-      System.out.printf(
-          "    pair %d: commits/s = %.1f%% of the raw echo, %.1f%% of the echo driven by the same"
-              + " client (budget >= 80%%)%n",
-          i, 100 * c.perSecond() / e.perSecond(), 100 * c.perSecond() / se.perSecond());
+          syncEcho(
+              "(2) pair "
+                  + i
+                  + ": echo with the project's client, "
+                  + connections
+                  + " connections");
+      ratios("pair " + i + ": commits/s", c, e, se);
     }
     Watchers w = new Watchers(node, Integer.getInteger("bench.iterations", 3000), TIMEOUT);
     if (all || only.contains("notify")) {
@@ -187,6 +173,22 @@ public final class WsBench {
       w.fanOut(
           Integer.getInteger("bench.fanout", 1000), Integer.getInteger("bench.fanoutRounds", 20));
     }
+  }
+
+  /** The 50-connection echo at {@code /echo/sync-echo}, driven by the project's client. */
+  private Load.Result syncEcho(String name) throws Exception {
+    return commits(name, connections, 1, 1, true, "/echo/sync-echo");
+  }
+
+  /** Prints {@code commits} as a share of the raw echo and of the same-client echo. */
+  private static void ratios(
+      String what, Load.Result commits, Load.Result echo, Load.Result sameClientEcho) {
+    System.out.printf(
+        "    %s = %.1f%% of the raw echo, %.1f%% of the echo driven by the same client (budget >="
+            + " 80%%)%n",
+        what,
+        100 * commits.perSecond() / echo.perSecond(),
+        100 * commits.perSecond() / sameClientEcho.perSecond());
   }
 
   private Load.Result commits(String name, int conns, int inFlight, int writes) throws Exception {
