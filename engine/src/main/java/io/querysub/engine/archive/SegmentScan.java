@@ -16,7 +16,8 @@ public record SegmentScan(SegmentHeader header, List<ArchivedWrite> writes, List
    * A stretch of a segment that could not be read.
    *
    * @param offset where it starts
-   * @param length how many bytes were skipped
+   * @param length how many bytes were skipped: 0 only for a header that is missing altogether,
+   *     reported at offset 0 when the records start right there
    * @param reason what was wrong there
    */
   public record Damage(long offset, long length, String reason) {}
