@@ -175,7 +175,9 @@ final class Watchers {
           "(5) %d watchers connected and watching in %.1f s%n", n, (System.nanoTime() - c0) / 1e9);
       Latencies last = new Latencies(rounds);
       Latencies first = new Latencies(rounds);
-      int warm = 3;
+      // Unmeasured rounds first: 1,000 frames a round reach the JIT compilers' thresholds on
+      // both sides only after some dozens of rounds.
+      int warm = Integer.getInteger("bench.fanoutWarmup", 50);
       for (int r = 0; r < warm + rounds; r++) {
         CountDownLatch all = round.start(r, n);
         long t0 = System.nanoTime();
@@ -184,6 +186,11 @@ final class Watchers {
           throw new IllegalStateException("round " + r + ": " + all.getCount() + " never got it");
         }
         if (r >= warm) {
+          if (Boolean.getBoolean("bench.fanoutEach")) {
+            System.out.printf(
+                "    round %d: first %.2f ms, last %.2f ms%n",
+                r - warm, (round.first.get() - t0) / 1e6, (round.last.get() - t0) / 1e6);
+          }
           last.add(round.last.get() - t0);
           first.add(round.first.get() - t0);
         }

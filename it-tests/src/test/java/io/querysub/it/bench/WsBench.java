@@ -22,7 +22,8 @@ import java.util.concurrent.CompletableFuture;
  *       (seconds per throughput run: 20 and 10; a fresh node's JIT compiler still takes about a
  *       quarter of its CPU after 5 s), {@code bench.connections} (50), {@code
  *       bench.pipeConnections} (8) and {@code bench.window} (32 in flight per connection), {@code
- *       bench.fanout} (1000 watchers), {@code bench.fanoutRounds} (20 measured rounds), {@code
+ *       bench.fanout} (1000 watchers), {@code bench.fanoutRounds} (20 measured rounds after {@code
+ *       bench.fanoutWarmup} = 50 unmeasured; {@code bench.fanoutEach}: print each round), {@code
  *       bench.iterations} (3000 notification and cached-read rounds), {@code bench.only}
  *       (comma-separated phases: commit1, commit50, echo, pipe, notify, cached, fanout), {@code
  *       bench.pairs} (0: after the phases, that many more runs of the 50-connection commits, the
