@@ -45,10 +45,17 @@ final class Api {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final URI base;
+  private final String token; // sent as Authorization: Bearer, or null
 
   Api(URL base) {
+    this(base, null);
+  }
+
+  /** Sends {@code token} as the bearer token of every request (null: none). */
+  Api(URL base, String token) {
     String s = base.toExternalForm();
     this.base = URI.create(s.endsWith("/") ? s : s + "/");
+    this.token = token;
   }
 
   /** The server's root (health endpoints live there, not under the application). */
@@ -83,6 +90,9 @@ final class Api {
 
   Reply send(String method, URI uri, String body) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
     if (body != null) {
       b.header("Content-Type", "application/json");
     }

@@ -1,11 +1,14 @@
 package io.querysub.websocket;
 
 import io.querysub.config.NodeSettings;
+import io.querysub.core.auth.Authenticator;
+import io.querysub.core.auth.Caller;
 import io.querysub.core.data.DataService;
 import io.querysub.core.fn.Functions;
 import io.querysub.core.node.NodeEngine;
 import io.querysub.engine.watch.WatchHub;
 import io.querysub.websocket.internal.Connection;
+import io.querysub.websocket.internal.Gate;
 import io.querysub.websocket.internal.Outbound;
 import io.querysub.websocket.protocol.WireCodes;
 import jakarta.annotation.PostConstruct;
@@ -44,6 +47,7 @@ public class SyncService {
   @Inject NodeSettings nodeSettings;
   @Inject Config config;
   @Inject Functions functions;
+  @Inject Authenticator authenticator;
 
   @Resource ManagedThreadFactory threadFactory;
   @Resource ManagedScheduledExecutorService scheduler;
@@ -79,28 +83,32 @@ public class SyncService {
             key -> config.getOptionalValue(key, String.class), nodeSettings.maxRequestBytes());
     LOG.info(() -> "Querysub sync settings: " + settings);
     long idleMillis = settings.idleTimeoutSeconds() * 1000L;
-    if (idleMillis > 0) {
-      long period = Math.max(250, idleMillis / 4);
-      sweeping =
-          scheduler.scheduleWithFixedDelay(
-              () -> sweep(TimeUnit.MILLISECONDS.toNanos(idleMillis)),
-              period,
-              period,
-              TimeUnit.MILLISECONDS);
-    }
+    // At least once a second: a connection whose token ends is closed within about a second.
+    long period = idleMillis > 0 ? Math.min(1000, Math.max(250, idleMillis / 4)) : 1000;
+    sweeping =
+        scheduler.scheduleWithFixedDelay(
+            () -> sweep(TimeUnit.MILLISECONDS.toNanos(idleMillis)),
+            period,
+            period,
+            TimeUnit.MILLISECONDS);
   }
 
   /**
-   * Closes connections that sent nothing for the idle timeout: a client that vanished without a
-   * close frame (a dropped network, a killed process) would otherwise hold its watches for ever.
+   * Closes connections that sent nothing for the idle timeout (a client that vanished without a
+   * close frame, a dropped network or a killed process, would otherwise hold its watches for ever)
+   * and those whose token expired or was signed out (told with an {@code UNAUTHENTICATED} error,
+   * then closed with 4003).
    */
   private void sweep(long idleNanos) {
     long now = System.nanoTime();
+    long nowMillis = System.currentTimeMillis();
     for (Connection c : open) {
-      if (c.silentFor(idleNanos, now)) {
+      if (idleNanos > 0 && c.silentFor(idleNanos, now)) {
         open.remove(c);
         c.closeSession(
             WireCodes.CLOSE_IDLE, "nothing received for the idle timeout; ping when quiet");
+      } else if (c.closeIfTokenEnded(nowMillis)) {
+        open.remove(c);
       }
     }
   }
@@ -135,7 +143,8 @@ public class SyncService {
             functions::submit,
             settings.durableNoticeDelayMillis() == 0
                 ? null
-                : (task, delay) -> noticeTimer.schedule(task, delay, TimeUnit.MILLISECONDS));
+                : (task, delay) -> noticeTimer.schedule(task, delay, TimeUnit.MILLISECONDS),
+            gate);
     open.add(c);
     return c;
   }
@@ -159,6 +168,20 @@ public class SyncService {
     }
     return n;
   }
+
+  /** The node's authenticator as a connection's gate. */
+  private final Gate gate =
+      new Gate() {
+        @Override
+        public Caller authenticate(String token) {
+          return authenticator.authenticate(token);
+        }
+
+        @Override
+        public boolean stillValid(Caller caller, long nowMillis) {
+          return authenticator.stillValid(caller, nowMillis);
+        }
+      };
 
   WatchHub hub() {
     return engine.ref().watchHub();

@@ -1,10 +1,13 @@
 package io.querysub.core.data;
 
 import io.querysub.config.NodeSettings;
+import io.querysub.core.auth.Caller;
 import io.querysub.core.node.NodeEngine;
 import io.querysub.core.node.StoreRef;
+import io.querysub.core.perm.Permissions;
 import io.querysub.engine.error.ErrorCode;
 import io.querysub.engine.error.QuerysubException;
+import io.querysub.engine.fail.FailPoints;
 import io.querysub.engine.path.Path;
 import io.querysub.engine.store.ChildrenPage;
 import io.querysub.engine.store.CommitResult;
@@ -32,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 public class DataService {
   @Inject NodeEngine engine;
   @Inject NodeSettings settings;
+  @Inject Permissions permissions;
   private volatile StoreRef ref; // the engine's, fetched once: a bean call per request costs
 
   private Store store() {
@@ -46,31 +50,122 @@ public class DataService {
   /** For the container's proxy. */
   protected DataService() {}
 
-  /** Outside a container (tests, tools). */
+  /** Outside a container (tests, tools), with permissions off. */
   public DataService(NodeEngine engine, NodeSettings settings) {
+    this(engine, settings, Permissions.off());
+  }
+
+  /** Outside a container (tests, tools), checking {@code permissions}. */
+  public DataService(NodeEngine engine, NodeSettings settings, Permissions permissions) {
     this.engine = engine;
     this.settings = settings;
+    this.permissions = permissions;
   }
 
-  /** The valid writes of a client path above {@code since}, and whether any were trimmed. */
-  public History history(Path path, Version since) {
-    return store().history(readablePath(path), since);
-  }
-
-  /** The current value of a client path and the version to lock on. */
-  public ReadResult read(Path path) {
-    return store().read(readablePath(path));
+  /** The checks in force. */
+  public Permissions permissions() {
+    return permissions;
   }
 
   /**
-   * A page of child keys (system keys are never children of the root).
+   * The valid writes of a client path above {@code since}, and whether any were trimmed.
+   *
+   * @throws QuerysubException {@code PERMISSION_DENIED} when {@code caller} may not read it
+   */
+  public History history(Caller caller, Path path, Version since) {
+    checkRead(caller, readablePath(path));
+    return store().history(path, since);
+  }
+
+  /**
+   * The current value of a client path and the version to lock on.
+   *
+   * @throws QuerysubException {@code PERMISSION_DENIED} when {@code caller} may not read it
+   */
+  public ReadResult read(Caller caller, Path path) {
+    checkRead(caller, readablePath(path));
+    return store().read(path);
+  }
+
+  /**
+   * @throws QuerysubException {@code PERMISSION_DENIED} when {@code caller} may not read {@code
+   *     path} (call records: only their own caller may)
+   */
+  public void checkRead(Caller caller, Path path) {
+    if (!canRead(caller, path)) {
+      throw new QuerysubException(
+          ErrorCode.PERMISSION_DENIED, "no rule lets the caller read this path", path.toString());
+    }
+  }
+
+  /** Whether {@code caller} may read {@code path} now. */
+  public boolean canRead(Caller caller, Path path) {
+    if (!permissions.applies(caller)) {
+      return true;
+    }
+    if (path.isSystem() && path.segment(0).equals(CALLS)) {
+      return ownCall(caller, path);
+    }
+    return permissions.canRead(caller, path, StoreAccess.reading(store()));
+  }
+
+  /**
+   * A call record (and what is below it) is the caller's own: it may read it; no one else may. The
+   * listing of {@code /.calls} shows only the caller's own records.
+   */
+  private boolean ownCall(Caller caller, Path path) {
+    if (path.size() < 2) {
+      return path.size() == 1; // the listing itself: filtered per record
+    }
+    ReadResult r = store().read(path.prefix(2));
+    if (!r.exists()) {
+      return true; // watched before the call is made, to see its outcome
+    }
+    JsonValue record = JsonText.parse(r.value());
+    return record instanceof jakarta.json.JsonObject o
+        && caller.id().equals(o.getString("caller", null));
+  }
+
+  /**
+   * Whether {@code caller}'s right to read {@code path} may change with the data (a rule that reads
+   * data; a call record, which becomes someone's when the call is made).
+   */
+  public boolean readDependsOnData(Caller caller, Path path) {
+    if (!permissions.applies(caller)) {
+      return false;
+    }
+    return (path.isSystem() && path.segment(0).equals(CALLS))
+        || permissions.readDependsOnData(caller, path);
+  }
+
+  /**
+   * A page of child keys (system keys are never children of the root). With permissions on, the
+   * keys {@code caller} may not read are left out, so a page may hold fewer than {@code limit}
+   * keys; {@code next} still continues after the last key looked at.
    *
    * @param limit page size, or null for the configured default
    */
-  public ChildrenPage children(Path parent, String after, Integer limit, boolean withValues) {
+  public ChildrenPage children(
+      Caller caller, Path parent, String after, Integer limit, boolean withValues) {
     if (!parent.isRoot()) {
       readablePath(parent);
     }
+    ChildrenPage page = children(parent, after, limit, withValues);
+    if (!permissions.applies(caller)) {
+      return page;
+    }
+    List<ChildrenPage.Child> kept = new ArrayList<>(page.children().size());
+    for (ChildrenPage.Child c : page.children()) {
+      if (canRead(caller, parent.child(c.key()))) {
+        kept.add(c);
+      }
+    }
+    return kept.size() == page.children().size()
+        ? page
+        : new ChildrenPage(page.parent(), kept, page.readVersion(), page.next());
+  }
+
+  private ChildrenPage children(Path parent, String after, Integer limit, boolean withValues) {
     int max = settings.maxChildrenPage();
     int n = limit == null ? settings.defaultChildrenPage() : limit;
     if (n < 1 || n > max) {
@@ -100,10 +195,16 @@ public class DataService {
    *
    * @throws QuerysubException {@code UNAVAILABLE} when the log failed before the write was durable
    */
-  public Version write(Path path, Value value) {
-    Store s = store();
-    CommitResult r = s.commit(List.of(), List.of(new Write(clientPath(path), value)));
-    s.awaitDurable(r);
+  public Version write(Caller caller, Path path, Value value) {
+    CommitResult r = commit(caller, List.of(), List.of(new Write(path, value)));
+    if (!r.isValid()) {
+      // Only a lock of a permission condition can break: the data it read changed meanwhile.
+      throw new QuerysubException(
+          ErrorCode.CONFLICT,
+          "the data a permission rule read changed while writing; try again",
+          r.conflict().path().toString());
+    }
+    store().awaitDurable(r);
     return r.version();
   }
 
@@ -137,7 +238,7 @@ public class DataService {
    * soon as the commit is applied (visible to readers), before it is durable: see {@link
    * #awaitDurable} and {@link #whenDurable}.
    */
-  public CommitResult commit(List<ReadLock> locks, List<Write> writes) {
+  public CommitResult commit(Caller caller, List<ReadLock> locks, List<Write> writes) {
     checkTxSize(locks.size(), writes.size());
     for (ReadLock l : locks) {
       if (!l.path().isRoot()) {
@@ -148,7 +249,33 @@ public class DataService {
       clientPath(w.path());
       checkSize(w.value().size(), w.path());
     }
-    return store().commit(locks, writes);
+    Store s = store();
+    if (!permissions.applies(caller)) {
+      return s.commit(locks, writes);
+    }
+    // Every lock is a read (a broken lock tells whether the path changed); a child lock reads the
+    // parent's keys. The conditions' own reads become locks of the commit.
+    StoreAccess access = StoreAccess.locking(s);
+    for (ReadLock l : locks) {
+      if (!permissions.canRead(caller, l.path(), access)) {
+        throw new QuerysubException(
+            ErrorCode.PERMISSION_DENIED,
+            "no rule lets the caller read this path, so it cannot lock it",
+            l.path().toString());
+      }
+    }
+    for (Write w : writes) {
+      permissions.checkWrite(caller, w.path(), () -> JsonText.parse(w.value()), access);
+    }
+    FailPoints.hit(FailPoints.PERM_AFTER_CHECK);
+    List<ReadLock> extra = access.locks();
+    if (extra.isEmpty()) {
+      return s.commit(locks, writes);
+    }
+    List<ReadLock> all = new ArrayList<>(locks.size() + extra.size());
+    all.addAll(locks);
+    all.addAll(extra);
+    return s.commit(all, writes);
   }
 
   /**

@@ -83,6 +83,16 @@ public final class JsonText {
     return out.toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  /** A stored value parsed (null when absent), for conditions that look inside values. */
+  public static JsonValue parse(io.querysub.engine.store.Value value) {
+    if (value == null || value.isAbsent()) {
+      return null;
+    }
+    try (var reader = JSON.createReader(new StringReader(value.json()))) {
+      return reader.readValue();
+    }
+  }
+
   private static QuerysubException invalid(String message, String path) {
     return new QuerysubException(ErrorCode.VALUE_INVALID, message, path);
   }

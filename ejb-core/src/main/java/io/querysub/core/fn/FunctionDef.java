@@ -63,6 +63,12 @@ public record FunctionDef(
     return new FunctionDef(a.value(), target, method, argType, timeout);
   }
 
+  /** Whether the function runs with the system's rights ({@link ServerFunction#runAs}). */
+  public boolean runsAsSystem() {
+    ServerFunction a = method == null ? null : method.getAnnotation(ServerFunction.class);
+    return a != null && a.runAs() == ServerFunction.RunAs.SYSTEM;
+  }
+
   /** What the function takes, for listings: the argument type and each field's constraints. */
   public Info describe(Validator validator) {
     List<String> onParam = new ArrayList<>();

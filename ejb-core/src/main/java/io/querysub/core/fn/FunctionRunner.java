@@ -1,5 +1,7 @@
 package io.querysub.core.fn;
 
+import io.querysub.core.auth.Caller;
+import io.querysub.core.perm.Permissions;
 import io.querysub.engine.error.ErrorCode;
 import io.querysub.engine.error.QuerysubException;
 import io.querysub.engine.path.Path;
@@ -79,6 +81,7 @@ public final class FunctionRunner {
   private final ScheduledExecutorService scheduler;
   private final Jsonb jsonb;
   private final Validator validator;
+  private volatile Permissions permissions = Permissions.off();
   private final Map<String, CompletableFuture<CallAnswer>> inFlight = new ConcurrentHashMap<>();
   private final Map<String, FunctionStats> stats = new ConcurrentHashMap<>();
   private final Queue<Expiry> expiries = new ConcurrentLinkedQueue<>();
@@ -98,6 +101,11 @@ public final class FunctionRunner {
       Jsonb jsonb,
       Validator validator) {
     this(() -> store, registry, settings, executor, scheduler, jsonb, validator);
+  }
+
+  /** Checks calls, and the reads and writes of functions that run as their caller, from now on. */
+  public void checking(Permissions p) {
+    permissions = p;
   }
 
   /** A runner whose store is looked up on the first call (the store's owner may start later). */
@@ -178,6 +186,24 @@ public final class FunctionRunner {
     }
   }
 
+  /** The caller a call record names, with the roles it had. */
+  private static Caller recordedCaller(JsonObject record) {
+    String name = record.getString("caller", "");
+    if (name.isEmpty()) {
+      return Caller.SYSTEM; // records from before callers were named
+    }
+    Set<String> roles = new java.util.HashSet<>();
+    JsonValue r = record.get("roles");
+    if (r instanceof jakarta.json.JsonArray a) {
+      for (JsonValue v : a) {
+        if (v instanceof jakarta.json.JsonString js) {
+          roles.add(js.getString());
+        }
+      }
+    }
+    return name.equals(Caller.SYSTEM.id()) ? Caller.SYSTEM : Caller.named(name, roles);
+  }
+
   /** Runs again a call whose record says it was running when the node stopped. */
   private void resume(String callId, JsonObject record, Version recordVersion) {
     String function = record.getString("function", "");
@@ -193,7 +219,7 @@ public final class FunctionRunner {
           new Call(
               new FunctionDef(function, null, null, null, settings.timeout()),
               callId,
-              record.getString("caller", ""),
+              recordedCaller(record),
               record.get("args"),
               callPath(callId),
               future,
@@ -212,7 +238,7 @@ public final class FunctionRunner {
         new Call(
             def,
             callId,
-            record.getString("caller", ""),
+            recordedCaller(record),
             record.get("args"),
             callPath(callId),
             future,
@@ -293,7 +319,7 @@ public final class FunctionRunner {
    * @throws QuerysubException {@code BAD_REQUEST} when the call id is not 1 to 128 characters
    */
   public CompletableFuture<CallOutcome> call(
-      String function, String callId, JsonValue args, String caller) {
+      String function, String callId, JsonValue args, Caller caller) {
     return submit(function, callId, args, caller).thenCompose(a -> a.whenDurable(executor));
   }
 
@@ -307,7 +333,7 @@ public final class FunctionRunner {
    * @throws QuerysubException {@code BAD_REQUEST} when the call id is not 1 to 128 characters
    */
   public CompletableFuture<CallAnswer> submit(
-      String function, String callId, JsonValue args, String caller) {
+      String function, String callId, JsonValue args, Caller caller) {
     if (callId == null || callId.isEmpty() || callId.length() > 128) {
       throw new QuerysubException(ErrorCode.BAD_REQUEST, "callId must be 1 to 128 characters");
     }
@@ -324,11 +350,25 @@ public final class FunctionRunner {
     future.whenComplete((o, e) -> inFlight.remove(callId, future));
     try {
       ReadResult existing = store().read(recordPath);
+      Permissions perms = permissions;
       if (existing.exists()) {
+        if (perms.applies(caller) && !ownRecord(existing, caller)) {
+          future.complete(refused(callId, function, "this call id belongs to another caller"));
+          return future;
+        }
         future.complete(stored(callId, existing));
         return future;
       }
       FunctionDef def = registry.get(function);
+      if (def != null && perms.applies(caller)) {
+        Store st = store();
+        try {
+          perms.checkCall(caller, function, args, p -> parse(st.read(p).value()));
+        } catch (QuerysubException e) {
+          future.complete(refused(callId, function, e.getMessage()));
+          return future;
+        }
+      }
       if (def == null) {
         future.complete(
             CallAnswer.settled(
@@ -371,6 +411,21 @@ public final class FunctionRunner {
     return future;
   }
 
+  private static boolean ownRecord(ReadResult record, Caller caller) {
+    JsonValue v = parse(record.value());
+    return v instanceof JsonObject o && caller.id().equals(o.getString("caller", null));
+  }
+
+  private static JsonValue parse(Value v) {
+    return v.isAbsent() ? null : JSON.createReader(new StringReader(v.json())).readValue();
+  }
+
+  /** A call refused before it began: nothing is stored. */
+  private static CallAnswer refused(String callId, String function, String why) {
+    return CallAnswer.settled(
+        CallOutcome.failed(callId, function, ErrorCode.PERMISSION_DENIED, why, List.of(), 0));
+  }
+
   /**
    * Stores the running record if the path is still as read (absent, at {@code absentAt}: never
    * written, or an expired record's delete); its version, or null if another call got there first.
@@ -390,7 +445,10 @@ public final class FunctionRunner {
   }
 
   private void attempt(Call c, int n) {
-    Run run = new Run(c, n, new FunctionTx(new Transaction(store()), jsonb, c.callId, c.caller, n));
+    Permissions checks = c.def.runsAsSystem() ? Permissions.off() : permissions;
+    Run run =
+        new Run(
+            c, n, new FunctionTx(new Transaction(store()), jsonb, c.callId, c.caller, checks, n));
     run.timer = scheduler.schedule(run::timeUp, c.def.timeout().toNanos(), TimeUnit.NANOSECONDS);
     try {
       run.task = executor.submit(run::execute);
@@ -446,6 +504,14 @@ public final class FunctionRunner {
       } catch (InvocationTargetException | RuntimeException | IllegalAccessException e) {
         Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
         cause = unwrap(cause);
+        if (cause instanceof QuerysubException q
+            && q.code() == ErrorCode.PERMISSION_DENIED
+            && state.compareAndSet(RUNNING, DONE)) {
+          timer.cancel(false);
+          String where = q.path() == null ? "" : " (" + q.path() + ")";
+          c.finish(ErrorCode.PERMISSION_DENIED, q.getMessage() + where, List.of(), n, 0, null);
+          return;
+        }
         if (state.compareAndSet(RUNNING, DONE)) {
           timer.cancel(false);
           c.finish(
@@ -674,7 +740,7 @@ public final class FunctionRunner {
   private final class Call {
     final FunctionDef def;
     final String callId;
-    final String caller;
+    final Caller caller;
     final JsonValue args;
     final Path recordPath;
     final CompletableFuture<CallAnswer> future;
@@ -687,7 +753,7 @@ public final class FunctionRunner {
     Call(
         FunctionDef def,
         String callId,
-        String caller,
+        Caller caller,
         JsonValue args,
         Path recordPath,
         CompletableFuture<CallAnswer> future,
@@ -703,9 +769,10 @@ public final class FunctionRunner {
 
     JsonObjectBuilder record(String status) {
       JsonObjectBuilder b =
-          JSON.createObjectBuilder()
-              .add("function", def.name())
-              .add("caller", caller == null ? "" : caller);
+          JSON.createObjectBuilder().add("function", def.name()).add("caller", caller.id());
+      if (!caller.roles().isEmpty()) {
+        b.add("roles", JSON.createArrayBuilder(new java.util.TreeSet<>(caller.roles())));
+      }
       if (args != null) {
         b.add("args", args);
       }

@@ -1,5 +1,8 @@
 package io.querysub.core.fn;
 
+import io.querysub.core.auth.Caller;
+import io.querysub.core.perm.DataAccess;
+import io.querysub.core.perm.Permissions;
 import io.querysub.engine.error.ErrorCode;
 import io.querysub.engine.error.QuerysubException;
 import io.querysub.engine.path.Path;
@@ -32,16 +35,31 @@ public final class FunctionTx {
   private final Transaction tx;
   private final Jsonb jsonb;
   private final String callId;
-  private final String caller;
+  private final Caller caller;
+  private final Permissions permissions;
+  private final DataAccess access;
   private final int attempt;
   private volatile boolean stopped;
 
-  FunctionTx(Transaction tx, Jsonb jsonb, String callId, String caller, int attempt) {
+  /**
+   * @param permissions the checks every read and write makes ({@link Permissions#off()} for a
+   *     function that runs as the system); a condition's own reads go through the transaction, so
+   *     they are locks of the call's commit like the function's reads
+   */
+  FunctionTx(
+      Transaction tx,
+      Jsonb jsonb,
+      String callId,
+      Caller caller,
+      Permissions permissions,
+      int attempt) {
     this.tx = tx;
     this.jsonb = jsonb;
     this.callId = callId;
     this.caller = caller;
+    this.permissions = permissions;
     this.attempt = attempt;
+    this.access = p -> parse(tx.read(p).value().json());
   }
 
   /** The call's id, chosen by the caller. */
@@ -49,8 +67,13 @@ public final class FunctionTx {
     return callId;
   }
 
-  /** Who made the call (the client id of the connection, or the REST caller). */
+  /** Who made the call: the name its token gave, or {@code anonymous}. */
   public String caller() {
+    return caller.id();
+  }
+
+  /** Who made the call, with its roles. */
+  public Caller identity() {
     return caller;
   }
 
@@ -88,6 +111,9 @@ public final class FunctionTx {
   public List<String> children(String path) {
     check();
     Path p = Path.parseAllowingRoot(path);
+    if (permissions.applies(caller)) {
+      permissions.checkRead(caller, p, access);
+    }
     List<String> keys = new ArrayList<>();
     String after = null;
     do {
@@ -106,13 +132,16 @@ public final class FunctionTx {
     Path p = writable(path);
     String json =
         value == null ? "null" : value instanceof JsonValue j ? j.toString() : jsonb.toJson(value);
+    permissions.checkWrite(caller, p, () -> parse(json), access);
     tx.write(p, Value.ofJson(json));
   }
 
   /** Deletes {@code path} (it reads as absent afterwards). */
   public void delete(String path) {
     check();
-    tx.delete(writable(path));
+    Path p = writable(path);
+    permissions.checkWrite(caller, p, () -> null, access);
+    tx.delete(p);
   }
 
   Transaction transaction() {
@@ -125,8 +154,16 @@ public final class FunctionTx {
 
   private String raw(String path) {
     check();
-    ReadResult r = tx.read(Path.parse(path));
+    Path p = Path.parse(path);
+    if (permissions.applies(caller)) {
+      permissions.checkRead(caller, p, access);
+    }
+    ReadResult r = tx.read(p);
     return r.value().json();
+  }
+
+  private static JsonValue parse(String json) {
+    return json == null ? null : JSON.createReader(new StringReader(json)).readValue();
   }
 
   private static Path writable(String path) {

@@ -1,5 +1,6 @@
 package io.querysub.core.fn;
 
+import io.querysub.core.auth.Caller;
 import io.querysub.core.node.NodeEngine;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -53,6 +54,7 @@ public class Functions {
   @Inject NodeEngine engine;
   @Inject Validator validator;
   @Inject Config config;
+  @Inject io.querysub.core.perm.Permissions permissions;
   @Inject Instance<MetricRegistry> metrics;
 
   private ThreadPoolExecutor pool;
@@ -111,6 +113,7 @@ public class Functions {
     runner =
         new FunctionRunner(
             () -> engine.store(), registry, settings, pool, timers, jsonb, validator);
+    runner.checking(permissions);
     if (metrics.isResolvable()) {
       export(metrics.get(), registry);
     }
@@ -156,7 +159,7 @@ public class Functions {
 
   /** Calls a function and answers once its commit is durable; see {@link FunctionRunner#call}. */
   public CompletableFuture<CallOutcome> call(
-      String function, String callId, JsonValue args, String caller) {
+      String function, String callId, JsonValue args, Caller caller) {
     return runner.call(function, callId, args, caller);
   }
 
@@ -165,7 +168,7 @@ public class Functions {
    * {@link FunctionRunner#submit}.
    */
   public CompletableFuture<CallAnswer> submit(
-      String function, String callId, JsonValue args, String caller) {
+      String function, String callId, JsonValue args, Caller caller) {
     return runner.submit(function, callId, args, caller);
   }
 

@@ -28,4 +28,19 @@ public @interface ServerFunction {
 
   /** The time limit of one run in milliseconds; 0 takes {@code querysub.fn.timeout}. */
   long timeoutMillis() default 0;
+
+  /**
+   * Whose rights the function's reads and writes are checked against: the caller's (the default),
+   * or none ({@link RunAs#SYSTEM}: the function itself guards what it does). Who may call it is
+   * checked either way, against the rules file's function rules.
+   */
+  RunAs runAs() default RunAs.CALLER;
+
+  /** Whose rights a function runs with. */
+  enum RunAs {
+    /** The caller's: every read and write is checked against the rules. */
+    CALLER,
+    /** The system's: no rule restricts its reads and writes. */
+    SYSTEM
+  }
 }

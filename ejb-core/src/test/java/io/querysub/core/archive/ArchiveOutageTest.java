@@ -62,13 +62,20 @@ class ArchiveOutageTest {
 
   private static void write(DataService d, int from, int to) {
     for (int i = from; i < to; i++) {
-      d.write(Path.parse("/items/i" + (i % 7) + "/v" + i), Value.ofJson(value(i)));
+      d.write(
+          io.querysub.core.auth.Caller.anonymous(),
+          Path.parse("/items/i" + (i % 7) + "/v" + i),
+          Value.ofJson(value(i)));
     }
   }
 
   private static void assertHolds(DataService d, int count) {
     for (int i = 0; i < count; i++) {
-      assertThat(d.read(Path.parse("/items/i" + (i % 7) + "/v" + i)).value())
+      assertThat(
+              d.read(
+                      io.querysub.core.auth.Caller.anonymous(),
+                      Path.parse("/items/i" + (i % 7) + "/v" + i))
+                  .value())
           .as("value %d", i)
           .isEqualTo(Value.ofJson(value(i)));
     }

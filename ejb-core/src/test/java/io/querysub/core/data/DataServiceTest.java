@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DataServiceTest {
+  private static final io.querysub.core.auth.Caller ANY = io.querysub.core.auth.Caller.anonymous();
+
   @TempDir java.nio.file.Path dir;
 
   private DataService service(Map<String, String> extra) {
@@ -54,31 +56,31 @@ class DataServiceTest {
   void keepsTheClientsBytesAndDistinguishesNullFromAbsent() {
     DataService d = service(Map.of());
     Path p = Path.parse("/a/b");
-    Version v1 = d.write(p, d.value(utf8("{ \"x\" : 1 }"), p));
-    assertThat(d.read(p).value().json()).isEqualTo("{ \"x\" : 1 }");
-    assertThat(d.read(p).version()).isEqualTo(v1);
+    Version v1 = d.write(ANY, p, d.value(utf8("{ \"x\" : 1 }"), p));
+    assertThat(d.read(ANY, p).value().json()).isEqualTo("{ \"x\" : 1 }");
+    assertThat(d.read(ANY, p).version()).isEqualTo(v1);
 
-    Version v2 = d.write(p, d.value(utf8("null"), p));
-    assertThat(d.read(p).exists()).isTrue();
-    assertThat(d.read(p).value().json()).isEqualTo("null");
+    Version v2 = d.write(ANY, p, d.value(utf8("null"), p));
+    assertThat(d.read(ANY, p).exists()).isTrue();
+    assertThat(d.read(ANY, p).value().json()).isEqualTo("null");
 
-    Version v3 = d.write(p, Value.ABSENT);
-    assertThat(d.read(p).exists()).isFalse();
-    assertThat(d.read(p).version()).isEqualTo(v3).isGreaterThan(v2).isGreaterThan(v1);
+    Version v3 = d.write(ANY, p, Value.ABSENT);
+    assertThat(d.read(ANY, p).exists()).isFalse();
+    assertThat(d.read(ANY, p).version()).isEqualTo(v3).isGreaterThan(v2).isGreaterThan(v1);
   }
 
   @Test
   void refusesSystemPathsEverywhere() {
     DataService d = service(Map.of());
     Path sys = Path.parse("/.calls/x");
-    assertThat(codeOf(() -> d.read(Path.parse("/.sys/x")))).isEqualTo(ErrorCode.PATH_INVALID);
-    assertThat(codeOf(() -> d.children(Path.parse("/.sys"), null, null, false)))
+    assertThat(codeOf(() -> d.read(ANY, Path.parse("/.sys/x")))).isEqualTo(ErrorCode.PATH_INVALID);
+    assertThat(codeOf(() -> d.children(ANY, Path.parse("/.sys"), null, null, false)))
         .isEqualTo(ErrorCode.PATH_INVALID);
     // Call records may be read and listed, never written.
-    assertThat(d.read(sys).exists()).isFalse();
-    assertThat(d.children(Path.parse("/.calls"), null, null, false).children()).isEmpty();
-    assertThat(codeOf(() -> d.write(sys, Value.NULL))).isEqualTo(ErrorCode.PATH_INVALID);
-    assertThat(codeOf(() -> d.commit(List.of(ReadLock.value(sys, Version.ZERO)), List.of())))
+    assertThat(d.read(ANY, sys).exists()).isFalse();
+    assertThat(d.children(ANY, Path.parse("/.calls"), null, null, false).children()).isEmpty();
+    assertThat(codeOf(() -> d.write(ANY, sys, Value.NULL))).isEqualTo(ErrorCode.PATH_INVALID);
+    assertThat(codeOf(() -> d.commit(ANY, List.of(ReadLock.value(sys, Version.ZERO)), List.of())))
         .isEqualTo(ErrorCode.PATH_INVALID);
   }
 
@@ -92,12 +94,13 @@ class DataServiceTest {
             codeOf(
                 () ->
                     d.commit(
+                        ANY,
                         List.of(),
                         List.of(
                             new Write(Path.parse("/ok"), Value.NULL),
                             new Write(p, Value.ofJson("\"0123456789abcdef\""))))))
         .isEqualTo(ErrorCode.VALUE_TOO_LARGE);
-    assertThat(d.read(Path.parse("/ok")).version()).isEqualTo(Version.ZERO);
+    assertThat(d.read(ANY, Path.parse("/ok")).version()).isEqualTo(Version.ZERO);
   }
 
   @Test
@@ -108,13 +111,13 @@ class DataServiceTest {
     for (int i = 0; i < 3; i++) {
       three.add(new Write(Path.parse("/w/" + i), Value.NULL));
     }
-    assertThat(codeOf(() -> d.commit(List.of(), three))).isEqualTo(ErrorCode.BAD_REQUEST);
-    assertThat(d.read(Path.parse("/w/0")).exists()).isFalse();
+    assertThat(codeOf(() -> d.commit(ANY, List.of(), three))).isEqualTo(ErrorCode.BAD_REQUEST);
+    assertThat(d.read(ANY, Path.parse("/w/0")).exists()).isFalse();
     var locks =
         List.of(
             ReadLock.value(Path.parse("/r/1"), Version.ZERO),
             ReadLock.value(Path.parse("/r/2"), Version.ZERO));
-    assertThat(codeOf(() -> d.commit(locks, List.of()))).isEqualTo(ErrorCode.BAD_REQUEST);
+    assertThat(codeOf(() -> d.commit(ANY, locks, List.of()))).isEqualTo(ErrorCode.BAD_REQUEST);
   }
 
   @Test
@@ -123,15 +126,15 @@ class DataServiceTest {
         service(
             Map.of(
                 SettingsReader.MAX_CHILDREN_PAGE, "5", SettingsReader.DEFAULT_CHILDREN_PAGE, "5"));
-    d.write(Path.parse("/b"), Value.NULL);
-    d.write(Path.parse("/a/x"), Value.NULL);
+    d.write(ANY, Path.parse("/b"), Value.NULL);
+    d.write(ANY, Path.parse("/a/x"), Value.NULL);
     // Written through the engine, as the node itself will (server function calls).
     d.engine.store().commit(List.of(), List.of(new Write(Path.parse("/.calls/1"), Value.NULL)));
-    ChildrenPage page = d.children(Path.ROOT, null, 5, false);
+    ChildrenPage page = d.children(ANY, Path.ROOT, null, 5, false);
     assertThat(page.children()).extracting(ChildrenPage.Child::key).containsExactly("a", "b");
-    assertThat(codeOf(() -> d.children(Path.ROOT, null, 6, false)))
+    assertThat(codeOf(() -> d.children(ANY, Path.ROOT, null, 6, false)))
         .isEqualTo(ErrorCode.BAD_REQUEST);
-    assertThat(codeOf(() -> d.children(Path.ROOT, null, 0, false)))
+    assertThat(codeOf(() -> d.children(ANY, Path.ROOT, null, 0, false)))
         .isEqualTo(ErrorCode.BAD_REQUEST);
   }
 
@@ -139,11 +142,11 @@ class DataServiceTest {
   void staleReadIsRejectedWithThePath() {
     DataService d = service(Map.of());
     Path p = Path.parse("/acct/1");
-    Version v1 = d.write(p, Value.ofJson("10"));
-    d.write(p, Value.ofJson("20"));
-    var r = d.commit(List.of(ReadLock.value(p, v1)), List.of(new Write(p, Value.ofJson("5"))));
+    Version v1 = d.write(ANY, p, Value.ofJson("10"));
+    d.write(ANY, p, Value.ofJson("20"));
+    var r = d.commit(ANY, List.of(ReadLock.value(p, v1)), List.of(new Write(p, Value.ofJson("5"))));
     assertThat(r.isValid()).isFalse();
     assertThat(r.conflict().path()).isEqualTo(p);
-    assertThat(d.read(p).value().json()).isEqualTo("20");
+    assertThat(d.read(ANY, p).value().json()).isEqualTo("20");
   }
 }

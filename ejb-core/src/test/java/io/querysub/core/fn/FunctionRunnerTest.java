@@ -40,6 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The runner against a real store, with real JSON-B and Bean Validation, no container. */
 class FunctionRunnerTest {
+  private static io.querysub.core.auth.Caller who(String name) {
+    return new io.querysub.core.auth.Caller(name, java.util.Set.of(), Long.MAX_VALUE, null);
+  }
+
   private static final Validator VALIDATOR =
       Validation.buildDefaultValidatorFactory().getValidator();
 
@@ -90,7 +94,7 @@ class FunctionRunnerTest {
 
   private CallOutcome call(String fn, String id, String args) throws Exception {
     return runner
-        .call(fn, id, args == null ? null : json(args), "tester")
+        .call(fn, id, args == null ? null : json(args), who("tester"))
         .get(20, TimeUnit.SECONDS);
   }
 
@@ -157,7 +161,7 @@ class FunctionRunnerTest {
                         "bank.transfer",
                         "burst",
                         json("{\"from\":\"a\",\"to\":\"b\",\"amount\":5}"),
-                        "t"),
+                        who("t")),
                 callers));
       }
       for (var s : sent) {
@@ -209,8 +213,8 @@ class FunctionRunnerTest {
 
   @Test
   void aFunctionPastItsTimeLimitIsStoppedWithoutBlockingOthersAndAppliesNothing() throws Exception {
-    CompletableFuture<CallOutcome> slow = runner.call("test.sleepy", "s1", null, "t");
-    CompletableFuture<CallOutcome> spin = runner.call("test.spinner", "s2", null, "t");
+    CompletableFuture<CallOutcome> slow = runner.call("test.sleepy", "s1", null, who("t"));
+    CompletableFuture<CallOutcome> spin = runner.call("test.spinner", "s2", null, who("t"));
     assertThat(fns.slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
     // Other calls go on while both overrun.
     CallOutcome quick = call("test.noargs", "q1", null);
@@ -270,7 +274,7 @@ class FunctionRunnerTest {
     CallOutcome o = call("no.such", "u1", "{}");
     assertThat(o.code()).isEqualTo(ErrorCode.UNKNOWN_FUNCTION);
     assertThat(store.read(FunctionRunner.callPath("u1")).exists()).isFalse();
-    assertThatThrownBy(() -> runner.call("test.noargs", "", null, "t"))
+    assertThatThrownBy(() -> runner.call("test.noargs", "", null, who("t")))
         .isInstanceOf(QuerysubException.class);
   }
 
@@ -328,26 +332,26 @@ class FunctionRunnerTest {
           }
         });
     try {
-      CallAnswer applied = r.submit("test.noargs", "d1", null, "t").get(20, TimeUnit.SECONDS);
+      CallAnswer applied = r.submit("test.noargs", "d1", null, who("t")).get(20, TimeUnit.SECONDS);
       assertThat(applied.outcome().status()).isEqualTo(CallOutcome.Status.OK);
       assertThat(reached.await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(applied.durable()).as("applied, not yet on disk").isNotDone();
-      CompletableFuture<CallOutcome> rest = r.call("test.noargs", "d2", null, "t");
-      CallAnswer sameRun = r.submit("test.noargs", "d2", null, "t").get(20, TimeUnit.SECONDS);
+      CompletableFuture<CallOutcome> rest = r.call("test.noargs", "d2", null, who("t"));
+      CallAnswer sameRun = r.submit("test.noargs", "d2", null, who("t")).get(20, TimeUnit.SECONDS);
       assertThat(sameRun.outcome().status()).isEqualTo(CallOutcome.Status.OK);
       assertThat(rest).as("applied, but the REST answer waits for the log").isNotDone();
       // The same call id again, once applied: answered from its record, durable with the log.
-      CallAnswer repeat = r.submit("test.noargs", "d1", null, "t").get(20, TimeUnit.SECONDS);
+      CallAnswer repeat = r.submit("test.noargs", "d1", null, who("t")).get(20, TimeUnit.SECONDS);
       assertThat(repeat.outcome().version()).isEqualTo(applied.outcome().version());
       assertThat(repeat.durable()).isNotDone();
-      assertThat(r.call("test.noargs", "d1", null, "t")).isNotDone();
-      CallAnswer failed = r.submit("test.throws", "d3", null, "t").get(20, TimeUnit.SECONDS);
+      assertThat(r.call("test.noargs", "d1", null, who("t"))).isNotDone();
+      CallAnswer failed = r.submit("test.throws", "d3", null, who("t")).get(20, TimeUnit.SECONDS);
       assertThat(failed.outcome().code()).isEqualTo(ErrorCode.FUNCTION_ERROR);
       assertThat(failed.durable()).as("a failure is durable with its stored record").isNotDone();
-      CompletableFuture<CallOutcome> restFailed = r.call("test.throws", "d3", null, "t");
+      CompletableFuture<CallOutcome> restFailed = r.call("test.throws", "d3", null, who("t"));
       assertThat(restFailed).as("the REST answer of a failure waits for its record").isNotDone();
       // A call refused before anything is stored is answered at once.
-      CallAnswer unknown = r.submit("test.nosuch", "d4", null, "t").get(20, TimeUnit.SECONDS);
+      CallAnswer unknown = r.submit("test.nosuch", "d4", null, who("t")).get(20, TimeUnit.SECONDS);
       assertThat(unknown.durable()).isDone();
 
       release.countDown();
@@ -371,8 +375,8 @@ class FunctionRunnerTest {
         runnerFor(
             FunctionSettings.read(
                 k -> Optional.ofNullable(Map.of(FunctionSettings.CALL_RETENTION, "200ms").get(k))));
-    CallOutcome first = short_.call("test.noargs", "e1", null, "t").get(20, TimeUnit.SECONDS);
-    CallOutcome failed = short_.call("test.throws", "e2", null, "t").get(20, TimeUnit.SECONDS);
+    CallOutcome first = short_.call("test.noargs", "e1", null, who("t")).get(20, TimeUnit.SECONDS);
+    CallOutcome failed = short_.call("test.throws", "e2", null, who("t")).get(20, TimeUnit.SECONDS);
     assertThat(failed.code()).isEqualTo(ErrorCode.FUNCTION_ERROR);
     assertThat(store.read(FunctionRunner.callPath("e1")).exists()).isTrue();
     org.awaitility.Awaitility.await()
@@ -381,7 +385,7 @@ class FunctionRunnerTest {
             () ->
                 !store.read(FunctionRunner.callPath("e1")).exists()
                     && !store.read(FunctionRunner.callPath("e2")).exists());
-    CallOutcome again = short_.call("test.noargs", "e1", null, "t").get(20, TimeUnit.SECONDS);
+    CallOutcome again = short_.call("test.noargs", "e1", null, who("t")).get(20, TimeUnit.SECONDS);
     assertThat(again.status()).isEqualTo(CallOutcome.Status.OK);
     assertThat(again.version()).isNotEqualTo(first.version());
   }
@@ -424,7 +428,7 @@ class FunctionRunnerTest {
                 "bank.transfer",
                 "interrupted",
                 json("{\"from\":\"r1\",\"to\":\"r2\",\"amount\":4}"),
-                "t")
+                who("t"))
             .get(20, TimeUnit.SECONDS);
     assertThat(again.status()).isEqualTo(CallOutcome.Status.OK);
     assertThat(fns.runs.get()).isEqualTo(1);

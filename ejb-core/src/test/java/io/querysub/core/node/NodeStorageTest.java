@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NodeStorageTest {
+  private static final io.querysub.core.auth.Caller ANY = io.querysub.core.auth.Caller.anonymous();
+
   @TempDir java.nio.file.Path dir;
 
   @AfterEach
@@ -40,18 +42,18 @@ class NodeStorageTest {
     DataService d = new DataService(a, a.settings());
     Path p = Path.parse("/users/u1/name");
     Path q = Path.parse("/users/u2/name");
-    Version vp = d.write(p, Value.ofJson("\"Ada\""));
-    d.write(q, Value.ofJson("1"));
-    Version vq = d.write(q, Value.ABSENT);
+    Version vp = d.write(ANY, p, Value.ofJson("\"Ada\""));
+    d.write(ANY, q, Value.ofJson("1"));
+    Version vq = d.write(ANY, q, Value.ABSENT);
     a.stop();
 
     NodeEngine b = NodeEngine.standalone(settings());
     DataService e = new DataService(b, b.settings());
-    assertThat(e.read(p).value()).isEqualTo(Value.ofJson("\"Ada\""));
-    assertThat(e.read(p).version()).isEqualTo(vp);
-    assertThat(e.read(q).exists()).isFalse();
-    assertThat(e.read(q).version()).isEqualTo(vq);
-    assertThat(e.write(p, Value.NULL)).isGreaterThan(vq);
+    assertThat(e.read(ANY, p).value()).isEqualTo(Value.ofJson("\"Ada\""));
+    assertThat(e.read(ANY, p).version()).isEqualTo(vp);
+    assertThat(e.read(ANY, q).exists()).isFalse();
+    assertThat(e.read(ANY, q).version()).isEqualTo(vq);
+    assertThat(e.write(ANY, p, Value.NULL)).isGreaterThan(vq);
     assertThat(dir.resolve(NodeStorage.WAL_DIR)).isDirectory();
     b.stop();
   }
@@ -74,14 +76,14 @@ class NodeStorageTest {
         });
     Path p = Path.parse("/a/b");
     CompletableFuture<Version> w =
-        CompletableFuture.supplyAsync(() -> d.write(p, Value.ofJson("7")));
+        CompletableFuture.supplyAsync(() -> d.write(ANY, p, Value.ofJson("7")));
     assertThat(atSync.await(10, TimeUnit.SECONDS)).isTrue();
     // Applied (a reader sees it) but not yet answered: the sync has not returned.
-    assertThat(d.read(p).value()).isEqualTo(Value.ofJson("7"));
+    assertThat(d.read(ANY, p).value()).isEqualTo(Value.ofJson("7"));
     assertThat(w).isNotDone();
     FailPoints.disarmAll();
     release.countDown();
-    assertThat(w.get(10, TimeUnit.SECONDS)).isEqualTo(d.read(p).version());
+    assertThat(w.get(10, TimeUnit.SECONDS)).isEqualTo(d.read(ANY, p).version());
     a.stop();
   }
 
@@ -90,8 +92,8 @@ class NodeStorageTest {
     NodeEngine a = NodeEngine.standalone(settings());
     DataService d = new DataService(a, a.settings());
     Path p = Path.parse("/a/b");
-    d.write(p, Value.ofJson("1"));
-    Version v2 = d.write(p, Value.ofJson("2"));
+    d.write(ANY, p, Value.ofJson("1"));
+    Version v2 = d.write(ANY, p, Value.ofJson("2"));
     a.stop();
     List<java.nio.file.Path> files;
     try (var s = Files.list(dir.resolve(NodeStorage.WAL_DIR))) {
@@ -102,8 +104,8 @@ class NodeStorageTest {
         files.get(files.size() - 1), new byte[] {0, 0, 0, 40, 1, 2, 3}, StandardOpenOption.APPEND);
     NodeEngine b = NodeEngine.standalone(settings());
     DataService e = new DataService(b, b.settings());
-    assertThat(e.read(p).value()).isEqualTo(Value.ofJson("2"));
-    assertThat(e.read(p).version()).isEqualTo(v2);
+    assertThat(e.read(ANY, p).value()).isEqualTo(Value.ofJson("2"));
+    assertThat(e.read(ANY, p).version()).isEqualTo(v2);
     assertThat(b.isReady()).isTrue();
     b.stop();
   }

@@ -31,6 +31,11 @@ public enum ErrorCode {
   TOO_OLD,
   /** The caller may not do this. */
   PERMISSION_DENIED,
+  /**
+   * No acceptable identity: no token where one is required, or a token that is malformed, wrongly
+   * signed, expired or signed out.
+   */
+  UNAUTHENTICATED,
   /** An operation ran past its time limit. */
   TIMEOUT,
   /** The node is not ready to serve (still loading). */

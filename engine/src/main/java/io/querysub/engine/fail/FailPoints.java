@@ -27,6 +27,10 @@ public final class FailPoints {
   public static final String WAL_AFTER_SYNC = "wal.afterSync";
   public static final String WAL_BEFORE_DELETE = "wal.beforeDelete";
   public static final String ARCHIVE_BEFORE_UPLOAD = "archive.beforeUpload";
+
+  /** After a commit's permission conditions were checked, before the commit is applied. */
+  public static final String PERM_AFTER_CHECK = "perm.afterCheck";
+
   public static final String ARCHIVE_BEFORE_MANIFEST = "archive.beforeManifest";
 
   /** The exit status of a {@code crash} action. */

@@ -49,6 +49,12 @@ final class PayaraNode implements AutoCloseable {
         .exportTo(echo, true);
     List<String> cmd = new ArrayList<>();
     cmd.add(new File(System.getProperty("java.home"), "bin/java").getPath());
+    // Anonymous callers and rules that let them do everything, unless the options say otherwise
+    // (a later -D wins).
+    cmd.add("-Dquerysub.auth.anonymous=true");
+    cmd.add(
+        "-Dquerysub.rules="
+            + io.querysub.it.crash.OpenRules.file(workDir.toPath().toAbsolutePath()));
     cmd.addAll(jvmOptions);
     cmd.addAll(
         List.of(

@@ -30,13 +30,14 @@ import java.io.InputStream;
 public class CallsResource {
   @Inject Functions functions;
   @Inject WireJson wire;
+  @Inject RequestCaller caller;
 
   @POST
   public void call(
       @PathParam("name") String name, InputStream body, @Suspended AsyncResponse response) {
     CallRequest req = wire.read(RequestBodies.readAll(body), CallRequest.class);
     functions
-        .call(name, req.callId(), req.args(), "anonymous")
+        .call(name, req.callId(), req.args(), caller.get())
         .whenComplete(
             (o, e) -> {
               if (e != null) {

@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.UriInfo;
 @Produces(MediaType.APPLICATION_JSON)
 public class ChildrenResource {
   @Inject DataService data;
+  @Inject RequestCaller caller;
   @Context UriInfo uri;
 
   @GET
@@ -42,7 +43,11 @@ public class ChildrenResource {
     boolean withValues = PathParams.flag("values", values);
     ChildrenPage page =
         data.children(
-            PathParams.parentPath(uri), after, PathParams.integer("limit", limit), withValues);
+            caller.get(),
+            PathParams.parentPath(uri),
+            after,
+            PathParams.integer("limit", limit),
+            withValues);
     return Response.ok(RawJsonWriter.children(page, withValues)).build();
   }
 }

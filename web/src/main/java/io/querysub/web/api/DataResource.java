@@ -32,12 +32,13 @@ import java.io.InputStream;
 @Produces(MediaType.APPLICATION_JSON)
 public class DataResource {
   @Inject DataService data;
+  @Inject RequestCaller caller;
   @Context UriInfo uri;
 
   /** 200 with the value, or 404 NOT_FOUND still carrying the version to lock on. */
   @GET
   public Response get() {
-    ReadResult r = data.read(PathParams.path(uri));
+    ReadResult r = data.read(caller.get(), PathParams.path(uri));
     if (!r.exists()) {
       String why =
           r.version().isZero() ? "nothing was ever stored at " : "the value was deleted at ";
@@ -56,12 +57,12 @@ public class DataResource {
   public VersionResponse put(InputStream body) {
     Path path = PathParams.path(uri);
     Value value = data.value(RequestBodies.readAll(body), path);
-    return versioned(data.write(path, value));
+    return versioned(data.write(caller.get(), path, value));
   }
 
   @DELETE
   public VersionResponse delete() {
-    return versioned(data.write(PathParams.path(uri), Value.ABSENT));
+    return versioned(data.write(caller.get(), PathParams.path(uri), Value.ABSENT));
   }
 
   private static VersionResponse versioned(Version v) {

@@ -37,6 +37,7 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class TxResource {
   @Inject DataService data;
+  @Inject RequestCaller caller;
   @Inject WireJson wire;
 
   @POST
@@ -49,7 +50,7 @@ public class TxResource {
     for (WriteRequest w : req.writesOrEmpty()) {
       writes.add(write(w));
     }
-    CommitResult result = data.commit(locks, writes);
+    CommitResult result = data.commit(caller.get(), locks, writes);
     if (result.isValid()) {
       data.awaitDurable(result); // the answer says the commit is durable
       return Response.ok(new VersionResponse(result.version().toString())).build();

@@ -22,6 +22,7 @@ public final class ErrorStatus {
       case UNKNOWN_FUNCTION -> 404;
       case FUNCTION_ERROR -> 422;
       case PERMISSION_DENIED -> 403;
+      case UNAUTHENTICATED -> 401;
       case NOT_FOUND -> 404;
       case HISTORY_INCOMPLETE -> 410;
       case CONFLICT, TOO_OLD -> 409;
@@ -37,7 +38,8 @@ public final class ErrorStatus {
   public static ErrorCode codeOf(int status) {
     return switch (status) {
       case 404 -> ErrorCode.NOT_FOUND;
-      case 403, 401 -> ErrorCode.PERMISSION_DENIED;
+      case 403 -> ErrorCode.PERMISSION_DENIED;
+      case 401 -> ErrorCode.UNAUTHENTICATED;
       case 409 -> ErrorCode.CONFLICT;
       case 413 -> ErrorCode.REQUEST_TOO_LARGE;
       case 405 -> ErrorCode.METHOD_NOT_ALLOWED;

@@ -167,6 +167,20 @@ public final class SyncClient implements AutoCloseable {
    *     message per frame, as a server without batching speaks
    */
   public static SyncClient connect(URI uri, String clientId, Duration timeout, boolean batching) {
+    return connect(uri, clientId, timeout, batching, null);
+  }
+
+  /**
+   * Connects as the caller {@code token} names (a signed JWT; null: anonymous, where the server
+   * allows it). A refused token fails the connect with {@code UNAUTHENTICATED}; before it expires,
+   * {@link #auth} sends a fresh one.
+   */
+  public static SyncClient connect(URI uri, String clientId, String token, Duration timeout) {
+    return connect(uri, clientId, timeout, true, token);
+  }
+
+  private static SyncClient connect(
+      URI uri, String clientId, Duration timeout, boolean batching, String token) {
     SyncClient c = new SyncClient();
     WebSocketContainer container = container();
     try {
@@ -182,6 +196,9 @@ public final class SyncClient implements AutoCloseable {
     }
     if (batching) {
       hello.add("batching", true);
+    }
+    if (token != null) {
+      hello.add("token", token);
     }
     c.send(hello);
     JsonObject w = await(c.welcome, timeout, "welcome");
@@ -205,6 +222,20 @@ public final class SyncClient implements AutoCloseable {
   /** Errors the server sends that answer no pending request or watch. */
   public void onError(Consumer<ServerError> listener) {
     errorListener = listener;
+  }
+
+  /** The caller the server named from the token ({@code welcome}'s {@code caller}: id, roles). */
+  public JsonObject caller() {
+    return welcome.join().getJsonObject("caller");
+  }
+
+  /**
+   * Sends a fresh token for the same caller (before the current one expires); completes with the
+   * {@code authenticated} answer, or exceptionally with {@code UNAUTHENTICATED} or {@code
+   * BAD_REQUEST} (another caller).
+   */
+  public CompletableFuture<JsonObject> auth(String token) {
+    return request(JSON.createObjectBuilder().add("type", "auth").add("token", token));
   }
 
   /** The {@code welcome} frame: the server's session id and limits. */
@@ -621,7 +652,7 @@ public final class SyncClient implements AutoCloseable {
     String id = o.containsKey("id") ? o.get("id").toString() : null;
     switch (type) {
       case "welcome" -> welcome.complete(o);
-      case "snapshot", "result", "callResult", "pong" -> {
+      case "snapshot", "result", "callResult", "pong", "authenticated" -> {
         CompletableFuture<JsonObject> f = id == null ? null : pending.remove(id);
         if (f != null) {
           f.complete(o);

@@ -1,5 +1,6 @@
 package io.querysub.websocket.internal;
 
+import io.querysub.core.auth.Caller;
 import io.querysub.core.data.DataService;
 import io.querysub.engine.error.ErrorCode;
 import io.querysub.engine.error.QuerysubException;
@@ -59,7 +60,8 @@ public final class Connection {
   private final Outbound.Transport transport;
   private final RateLimiter limiter;
   private final Calls calls;
-  private volatile String caller;
+  private final Gate gate;
+  private volatile Caller caller; // null until hello
   private final Map<String, ActiveWatch> watches = new ConcurrentHashMap<>();
   private final RecentCommits recent = new RecentCommits();
   private volatile boolean greeted;
@@ -101,8 +103,22 @@ public final class Connection {
       Executor executor,
       Calls calls,
       DurableReplies.Later later) {
+    this(session, data, hub, settings, transport, executor, calls, later, Gate.ANONYMOUS);
+  }
+
+  /** With {@code gate}, which names the caller from the {@code hello}'s token. */
+  public Connection(
+      String session,
+      DataService data,
+      Supplier<WatchHub> hub,
+      SyncSettings settings,
+      Outbound.Transport transport,
+      Executor executor,
+      Calls calls,
+      DurableReplies.Later later,
+      Gate gate) {
     this.calls = calls;
-    this.caller = session;
+    this.gate = gate;
     this.session = session;
     this.data = data;
     this.hub = hub;
@@ -225,6 +241,8 @@ public final class Connection {
       commit(c);
     } else if (req instanceof Request.Call c) {
       call(c);
+    } else if (req instanceof Request.Auth a) {
+      auth(a);
     } else {
       out.send(FrameWriter.pong(req.id()));
     }
@@ -248,14 +266,24 @@ public final class Connection {
           null,
           null);
     }
+    Caller who;
+    try {
+      who = gate.authenticate(h.token());
+    } catch (QuerysubException e) {
+      // No conversation without an identity: say why, then close (reconnect with a token).
+      closeAfter(
+          FrameWriter.error(null, e.code().name(), e.getMessage(), null),
+          WireCodes.CLOSE_UNAUTHENTICATED,
+          "unauthenticated");
+      return;
+    }
+    caller = who;
     greeted = true;
     out.batching(h.batching());
-    if (h.clientId() != null) {
-      caller = h.clientId();
-    }
     out.send(
         FrameWriter.welcome(
             h.clientId(),
+            who,
             h.batching(),
             session,
             new FrameWriter.Limits(
@@ -293,13 +321,16 @@ public final class Connection {
     Version since = w.since() == null ? null : Version.parse(w.since());
 
     ActiveWatch active = new ActiveWatch(id, w.mode());
-    Consumer<ChangeBatch> sink = b -> out.changes(active, b);
+    Consumer<ChangeBatch> deliver = b -> out.changes(active, b);
+    WatchAccess access = new WatchAccess(data, caller);
     Outbound.Slot slot = out.reserve();
     String frame = null;
     try {
       WatchHub h = hub.get();
       switch (w.kind()) {
         case PATH -> {
+          data.checkRead(caller, path);
+          Consumer<ChangeBatch> sink = access.path(path, deliver, () -> denied(active, path));
           WatchHub.Started<ReadResult> s = h.watchPath(path, sink);
           active.started(s.watch());
           ReadResult r = s.snapshot();
@@ -309,14 +340,16 @@ public final class Connection {
                   : FrameWriter.pathSnapshot(id, r, since == null || r.version().isAfter(since));
         }
         case CHILDREN -> {
-          WatchHub.Started<ChildrenPage> s = h.watchChildren(path, settings.maxWatchKeys(), sink);
+          WatchHub.Started<ChildrenPage> s =
+              h.watchChildren(path, settings.maxWatchKeys(), access.filtered(deliver));
           active.started(s.watch());
-          frame = FrameWriter.childrenSnapshot(id, s.snapshot());
+          frame = FrameWriter.childrenSnapshot(id, access.children(s.snapshot()));
         }
         case SUBTREE -> {
-          WatchHub.Started<Subtree> s = h.watchSubtree(path, settings.maxSubtreePaths(), sink);
+          WatchHub.Started<Subtree> s =
+              h.watchSubtree(path, settings.maxSubtreePaths(), access.filtered(deliver));
           active.started(s.watch());
-          frame = FrameWriter.subtreeSnapshot(id, s.snapshot());
+          frame = FrameWriter.subtreeSnapshot(id, access.subtree(s.snapshot()));
         }
       }
       if (w.mode() == WatchMode.ONCE) {
@@ -341,7 +374,7 @@ public final class Connection {
    * watch through the feed, so each write is sent once.
    */
   private String historyFrame(String id, Path path, Version since, Version upTo) {
-    History h = data.history(path, since == null ? Version.ZERO : since);
+    History h = data.history(caller, path, since == null ? Version.ZERO : since);
     if (!h.complete()) {
       throw new QuerysubException(
           ErrorCode.HISTORY_INCOMPLETE,
@@ -370,6 +403,77 @@ public final class Connection {
     w.close(); // the connection ended while the watch was starting
   }
 
+  /** A path watch's caller may no longer read its path: the watch ends, and the client is told. */
+  private void denied(ActiveWatch w, Path path) {
+    if (watches.remove(w.id, w)) {
+      w.close();
+      out.send(
+          FrameWriter.error(
+              w.id,
+              WireCodes.PERMISSION_DENIED,
+              "the caller may no longer read this path; the watch is closed",
+              path.toString()));
+    }
+  }
+
+  /** A fresh token for the same caller (before the current one expires). */
+  private void auth(Request.Auth a) {
+    Caller next;
+    try {
+      next = gate.authenticate(a.token());
+    } catch (QuerysubException e) {
+      throw new ProtocolException(e.code().name(), e.getMessage(), a.id(), null);
+    }
+    if (!next.id().equals(caller.id())) {
+      throw new ProtocolException(
+          WireCodes.BAD_REQUEST,
+          "the token names "
+              + next.id()
+              + ", not "
+              + caller.id()
+              + "; a connection keeps its"
+              + " caller (reconnect to change it)",
+          a.id(),
+          null);
+    }
+    caller = next;
+    out.send(FrameWriter.authenticated(a.id(), next));
+  }
+
+  /**
+   * Closes the connection when its caller's token has expired or was signed out (the client had
+   * until then to send a fresh one with {@code auth}).
+   *
+   * @return whether it was closed
+   */
+  public boolean closeIfTokenEnded(long nowMillis) {
+    Caller c = caller;
+    if (c == null || gate.stillValid(c, nowMillis)) {
+      return false;
+    }
+    closeAfter(
+        FrameWriter.error(
+            null,
+            WireCodes.UNAUTHENTICATED,
+            "the connection's token expired or was signed out; reconnect with a new one",
+            null),
+        WireCodes.CLOSE_UNAUTHENTICATED,
+        "token ended");
+    return true;
+  }
+
+  /** Sends {@code frame}, then ends the session with {@code code}, leaving no watch open. */
+  private void closeAfter(String frame, int code, String reason) {
+    synchronized (this) {
+      closed = true;
+    }
+    for (ActiveWatch w : watches.values()) {
+      w.close();
+    }
+    watches.clear();
+    out.sendThenClose(frame, code, reason);
+  }
+
   private void unwatch(Request.Unwatch u) {
     ActiveWatch w = watches.remove(u.id());
     if (w == null) {
@@ -379,7 +483,7 @@ public final class Connection {
   }
 
   private void read(Request.Read r) {
-    ReadResult result = data.read(Path.parse(r.path()));
+    ReadResult result = data.read(caller, Path.parse(r.path()));
     out.send(FrameWriter.pathSnapshot(r.id(), result, true));
   }
 
@@ -402,7 +506,7 @@ public final class Connection {
         written.add(p);
         writes.add(w.delete() ? Write.delete(p) : new Write(p, data.value(w.value(), p)));
       }
-      CommitResult result = data.commit(locks, writes);
+      CommitResult result = data.commit(caller, locks, writes);
       recent.remember(
           c.id(),
           result.isValid()

@@ -76,6 +76,10 @@ public final class Outbound {
   private volatile boolean batching;
   private final ArrayDeque<String> ready = new ArrayDeque<>(); // the sender's own frames
   private long coalescings;
+  // Marks where the connection closes, once every frame before it is sent (compared by identity).
+  private static final String CLOSE = new String("close");
+  private int closeCode; // guarded by lock, set with the CLOSE marker
+  private String closeReason;
 
   /**
    * @param onOverflow run (on the executor) when the bound is passed, before the connection closes
@@ -120,6 +124,22 @@ public final class Outbound {
   public void send(String frame) {
     Slot s = reserve();
     fill(s, frame);
+  }
+
+  /**
+   * Queues {@code frame}, then closes the connection with {@code code} once it and every frame
+   * before it are sent; nothing queued later is sent.
+   */
+  void sendThenClose(String frame, int code, String reason) {
+    synchronized (lock) {
+      if (closed || closeReason != null) {
+        return;
+      }
+      closeCode = code;
+      closeReason = reason;
+    }
+    send(frame);
+    send(CLOSE);
   }
 
   /** Reserves the next place in the queue; nothing behind it is sent until it is filled. */
@@ -312,6 +332,19 @@ public final class Outbound {
       if (ready.isEmpty()) {
         continue; // every taken batch was for a closed watch
       }
+      if (ready.peek() == CLOSE) {
+        int code;
+        String reason;
+        synchronized (lock) {
+          code = closeCode;
+          reason = closeReason;
+          pumping = false;
+        }
+        shutdown();
+        ready.clear();
+        transport.close(code, reason);
+        return null;
+      }
       if (!batching || ready.size() == 1) {
         return ready.poll();
       }
@@ -322,7 +355,9 @@ public final class Outbound {
   /** Waiting messages as one array frame, in order, within the bounds. */
   private String joined() {
     String first = ready.poll();
-    if (ready.isEmpty() || first.length() + ready.peek().length() >= MAX_BATCH_CHARS) {
+    if (ready.isEmpty()
+        || ready.peek() == CLOSE
+        || first.length() + ready.peek().length() >= MAX_BATCH_CHARS) {
       return first;
     }
     StringBuilder b =
@@ -331,7 +366,7 @@ public final class Outbound {
     int n = 1;
     while (n < MAX_BATCH && !ready.isEmpty()) {
       String f = ready.peek();
-      if (b.length() + f.length() > MAX_BATCH_CHARS) {
+      if (f == CLOSE || b.length() + f.length() > MAX_BATCH_CHARS) {
         break;
       }
       b.append(',').append(ready.poll());

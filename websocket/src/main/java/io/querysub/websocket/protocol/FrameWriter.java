@@ -1,5 +1,6 @@
 package io.querysub.websocket.protocol;
 
+import io.querysub.core.auth.Caller;
 import io.querysub.core.fn.CallOutcome;
 import io.querysub.engine.path.Path;
 import io.querysub.engine.store.ChildrenPage;
@@ -32,12 +33,14 @@ public final class FrameWriter {
    * {@code welcome}: the protocol, the client's id echoed, {@code "batching":true} when the client
    * asked for array frames, this session and its limits.
    */
-  public static String welcome(String clientId, boolean batching, String session, Limits limits) {
+  public static String welcome(
+      String clientId, Caller caller, boolean batching, String session, Limits limits) {
     FrameWriter w = new FrameWriter(256);
     w.raw("{\"type\":\"welcome\",\"protocol\":").string(WireCodes.PROTOCOL);
     if (clientId != null) {
       w.raw(",\"clientId\":").string(clientId);
     }
+    w.raw(",\"caller\":").caller(caller);
     if (batching) {
       w.raw(",\"batching\":true");
     }
@@ -295,6 +298,32 @@ public final class FrameWriter {
       w.raw(",\"path\":").string(path);
     }
     return w.raw("}").toString();
+  }
+
+  /** {@code authenticated}: the answer to an {@code auth} with a fresh token. */
+  public static String authenticated(String id, Caller caller) {
+    FrameWriter w = new FrameWriter(128);
+    w.raw("{\"type\":\"authenticated\",\"id\":").raw(id);
+    w.raw(",\"caller\":").caller(caller);
+    return w.raw("}").toString();
+  }
+
+  /** {@code {"id":..,"roles":[..],"anonymous":..,"expiresAt":ms or null}}. */
+  private FrameWriter caller(Caller c) {
+    raw("{\"id\":").string(c.id()).raw(",\"roles\":[");
+    boolean first = true;
+    for (String r : new java.util.TreeSet<>(c.roles())) {
+      if (!first) {
+        raw(",");
+      }
+      string(r);
+      first = false;
+    }
+    raw("],\"anonymous\":").raw(c.isAnonymous() ? "true" : "false");
+    raw(",\"expiresAt\":");
+    return c.expiresAtMillis() == Long.MAX_VALUE
+        ? raw("null}")
+        : number(c.expiresAtMillis()).raw("}");
   }
 
   /** {@code pong}, with the ping's id when it had one. */

@@ -15,11 +15,17 @@ public sealed interface Request {
 
   /**
    * Opens the conversation; must come first. {@code batching}: the client accepts array frames
-   * (several messages in one frame).
+   * (several messages in one frame). {@code token}: the caller's signed token (null: anonymous,
+   * where the node allows it).
    */
-  record Hello(String protocol, String clientId, boolean batching) implements Request {
+  record Hello(String protocol, String clientId, boolean batching, String token)
+      implements Request {
     public Hello(String protocol, String clientId) {
-      this(protocol, clientId, false);
+      this(protocol, clientId, false, null);
+    }
+
+    public Hello(String protocol, String clientId, boolean batching) {
+      this(protocol, clientId, batching, null);
     }
 
     @Override
@@ -81,4 +87,7 @@ public sealed interface Request {
 
   /** Asks for a {@code pong}; {@code id} is optional. */
   record Ping(String id) implements Request {}
+
+  /** A fresh token for the same caller, before the connection's token expires. */
+  record Auth(String id, String token) implements Request {}
 }

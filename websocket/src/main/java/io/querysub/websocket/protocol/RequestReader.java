@@ -43,7 +43,8 @@ public final class RequestReader {
 
   private static final Map<String, Set<String>> FIELDS =
       Map.of(
-          "hello", Set.of("type", "protocol", "clientId", "batching"),
+          "hello", Set.of("type", "protocol", "clientId", "batching", "token"),
+          "auth", Set.of("type", "id", "token"),
           "watch", Set.of("type", "id", "kind", "path", "mode", "since"),
           "unwatch", Set.of("type", "id"),
           "read", Set.of("type", "id", "path"),
@@ -135,7 +136,9 @@ public final class RequestReader {
           new Request.Hello(
               string(o, "protocol", true, id),
               string(o, "clientId", false, id),
-              bool(o, "batching", id));
+              bool(o, "batching", id),
+              string(o, "token", false, id));
+      case "auth" -> new Request.Auth(required(id, type), string(o, "token", true, id));
       case "watch" -> watch(o, required(id, type));
       case "unwatch" -> new Request.Unwatch(required(id, type));
       case "read" -> new Request.Read(required(id, type), string(o, "path", true, id));

@@ -36,6 +36,18 @@ public final class WireCodes {
    */
   public static final int CLOSE_OVERFLOW = 4001;
 
+  /** The caller may not do this (rules file); the connection stays usable. */
+  public static final String PERMISSION_DENIED = "PERMISSION_DENIED";
+
+  /** No acceptable token: missing, malformed, wrongly signed, expired or signed out. */
+  public static final String UNAUTHENTICATED = "UNAUTHENTICATED";
+
+  /**
+   * Close: the connection's token expired (or was signed out) and no fresh one came in time;
+   * reconnect with a new token.
+   */
+  public static final int CLOSE_UNAUTHENTICATED = 4003;
+
   /** Close: the client sent nothing for the idle timeout (it vanished, or forgot to ping). */
   public static final int CLOSE_IDLE = 4002;
 }

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A connection driven frame by frame against a real store, with a socket that records frames. */
 class ConnectionTest {
+  private static final io.querysub.core.auth.Caller ANY = io.querysub.core.auth.Caller.anonymous();
+
   @TempDir java.nio.file.Path dir;
 
   private DataService data;
@@ -190,21 +192,21 @@ class ConnectionTest {
   @Test
   void aPathWatchGetsItsSnapshotThenEveryChange() {
     hello();
-    data.write(Path.parse("/a"), Value.ofJson("1"));
+    data.write(ANY, Path.parse("/a"), Value.ofJson("1"));
     JsonObject snap = send("{\"type\":\"watch\",\"id\":1,\"kind\":\"path\",\"path\":\"/a\"}");
     assertThat(snap.getJsonArray("entries").getJsonObject(0).getInt("value")).isEqualTo(1);
-    String v2 = data.write(Path.parse("/a"), Value.ofJson("2")).toString();
+    String v2 = data.write(ANY, Path.parse("/a"), Value.ofJson("2")).toString();
     JsonObject ch = last();
     assertThat(ch.getString("type")).isEqualTo("changes");
     JsonObject b = ch.getJsonArray("batches").getJsonObject(0);
     assertThat(b.getString("version")).isEqualTo(v2);
     assertThat(b.getJsonArray("changes").getJsonObject(0).getInt("value")).isEqualTo(2);
-    data.write(Path.parse("/other"), Value.ofJson("3"));
+    data.write(ANY, Path.parse("/other"), Value.ofJson("3"));
     assertThat(last()).isEqualTo(ch); // outside the scope: nothing sent
 
     conn.onText("{\"type\":\"unwatch\",\"id\":1}");
     assertThat(hub.watchCount()).isZero();
-    data.write(Path.parse("/a"), Value.ofJson("4"));
+    data.write(ANY, Path.parse("/a"), Value.ofJson("4"));
     assertThat(last()).isEqualTo(ch);
     assertThat(send("{\"type\":\"unwatch\",\"id\":1}").getString("code")).isEqualTo("NOT_FOUND");
   }
@@ -212,9 +214,9 @@ class ConnectionTest {
   @Test
   void historyModeSendsEveryWriteAboveSinceThenEachNewOne() {
     hello();
-    String v1 = data.write(Path.parse("/h"), Value.ofJson("1")).toString();
-    String v2 = data.write(Path.parse("/h"), Value.ofJson("2")).toString();
-    data.write(Path.parse("/h"), Value.ABSENT);
+    String v1 = data.write(ANY, Path.parse("/h"), Value.ofJson("1")).toString();
+    String v2 = data.write(ANY, Path.parse("/h"), Value.ofJson("2")).toString();
+    data.write(ANY, Path.parse("/h"), Value.ABSENT);
     JsonObject snap =
         send(
             "{\"type\":\"watch\",\"id\":1,\"kind\":\"path\",\"path\":\"/h\",\"mode\":\"history\",\"since\":\""
@@ -225,7 +227,7 @@ class ConnectionTest {
     assertThat(entries.getJsonObject(0).getString("version")).isEqualTo(v2);
     assertThat(entries.getJsonObject(0).getInt("value")).isEqualTo(2);
     assertThat(entries.getJsonObject(1).containsKey("value")).as("the delete").isFalse();
-    String v4 = data.write(Path.parse("/h"), Value.ofJson("4")).toString();
+    String v4 = data.write(ANY, Path.parse("/h"), Value.ofJson("4")).toString();
     JsonObject ch = last();
     assertThat(ch.getString("type")).isEqualTo("changes");
     assertThat(ch.getJsonArray("batches").getJsonObject(0).getString("version")).isEqualTo(v4);
@@ -238,7 +240,7 @@ class ConnectionTest {
   @Test
   void resumeSendsAPathOnlyWhenNewerThanSince() {
     hello();
-    String v = data.write(Path.parse("/r"), Value.ofJson("1")).toString();
+    String v = data.write(ANY, Path.parse("/r"), Value.ofJson("1")).toString();
     JsonObject same =
         send(
             "{\"type\":\"watch\",\"id\":1,\"kind\":\"path\",\"path\":\"/r\",\"since\":\""
@@ -246,7 +248,7 @@ class ConnectionTest {
                 + "\"}");
     assertThat(same.getBoolean("full")).isFalse();
     assertThat(same.getJsonArray("entries")).isEmpty();
-    data.write(Path.parse("/r"), Value.ofJson("2"));
+    data.write(ANY, Path.parse("/r"), Value.ofJson("2"));
     JsonObject newer =
         send(
             "{\"type\":\"watch\",\"id\":2,\"kind\":\"path\",\"path\":\"/r\",\"since\":\""
@@ -258,14 +260,14 @@ class ConnectionTest {
   @Test
   void childrenAndSubtreeWatches() {
     hello();
-    data.write(Path.parse("/c/x"), Value.ofJson("1"));
-    data.write(Path.parse("/c/y/deep"), Value.ofJson("2"));
+    data.write(ANY, Path.parse("/c/x"), Value.ofJson("1"));
+    data.write(ANY, Path.parse("/c/y/deep"), Value.ofJson("2"));
     JsonObject kids = send("{\"type\":\"watch\",\"id\":1,\"kind\":\"children\",\"path\":\"/c\"}");
     assertThat(kids.getJsonArray("entries")).hasSize(2);
     JsonObject tree = send("{\"type\":\"watch\",\"id\":2,\"kind\":\"subtree\",\"path\":\"/c\"}");
     assertThat(tree.getJsonArray("entries")).hasSize(2);
     int before = socket.sent.size();
-    data.write(Path.parse("/c/z/deep"), Value.ofJson("3"));
+    data.write(ANY, Path.parse("/c/z/deep"), Value.ofJson("3"));
     List<String> frames = List.copyOf(socket.sent).subList(before, socket.sent.size());
     assertThat(frames).hasSize(2);
     assertThat(String.join("\n", frames)).contains("\"op\":\"keyAdded\",\"path\":\"/c/z\"");
@@ -275,7 +277,7 @@ class ConnectionTest {
   @Test
   void commitsAreJudgedLikeRestTransactions() {
     hello();
-    String v1 = data.write(Path.parse("/t/a"), Value.ofJson("1")).toString();
+    String v1 = data.write(ANY, Path.parse("/t/a"), Value.ofJson("1")).toString();
     JsonObject ok =
         send(
             "{\"type\":\"commit\",\"id\":1,\"reads\":[{\"path\":\"/t/a\",\"version\":\""
@@ -291,7 +293,7 @@ class ConnectionTest {
     assertThat(stale.getJsonObject("conflict").getString("path")).isEqualTo("/t/a");
     assertThat(stale.getJsonObject("conflict").getString("version"))
         .isEqualTo(ok.getString("version"));
-    assertThat(data.read(Path.parse("/t/b")).exists()).isFalse();
+    assertThat(data.read(ANY, Path.parse("/t/b")).exists()).isFalse();
   }
 
   @Test
@@ -462,7 +464,7 @@ class ConnectionTest {
                 + "\"writes\":[{\"path\":\"/d/a\",\"value\":3}]}");
     assertThat(List.of(r1, r2, r3))
         .allSatisfy(r -> assertThat(r.getString("status")).isEqualTo("valid"));
-    assertThat(data.read(Path.parse("/d/a")).value()).isEqualTo(Value.ofJson("3"));
+    assertThat(data.read(ANY, Path.parse("/d/a")).value()).isEqualTo(Value.ofJson("3"));
 
     // 4 reads a stale version: rejected. 5 builds on 4 and 6 on 5: rejected too, naming 4.
     String stale = r1.getString("version");
@@ -489,9 +491,11 @@ class ConnectionTest {
     assertThat(r6.getJsonObject("conflict").getBoolean("children")).isTrue();
     assertThat(r6.getJsonObject("conflict").getString("reason")).contains("commit 4");
     for (String p : List.of("/d/b", "/d/c", "/d/e")) {
-      assertThat(data.read(Path.parse(p)).version().isZero()).as(p + " never written").isTrue();
+      assertThat(data.read(ANY, Path.parse(p)).version().isZero())
+          .as(p + " never written")
+          .isTrue();
     }
-    assertThat(data.read(Path.parse("/d/a")).value()).isEqualTo(Value.ofJson("3"));
+    assertThat(data.read(ANY, Path.parse("/d/a")).value()).isEqualTo(Value.ofJson("3"));
 
     // A commit refused with an error counts as rejected for those that build on it.
     assertThat(
@@ -527,7 +531,7 @@ class ConnectionTest {
             "{\"type\":\"commit\",\"id\":4,\"reads\":[{\"path\":\"/d/a\",\"commit\":1,\"version\":\"0\"}],"
                 + "\"writes\":[{\"path\":\"/d/a\",\"value\":2}]}");
     assertThat(both.getString("code")).isEqualTo(WireCodes.BAD_REQUEST);
-    assertThat(data.read(Path.parse("/d/a")).value()).isEqualTo(Value.ofJson("1"));
+    assertThat(data.read(ANY, Path.parse("/d/a")).value()).isEqualTo(Value.ofJson("1"));
   }
 
   private static String commit(Object id, String extra, String path, int value) {
@@ -593,7 +597,7 @@ class ConnectionTest {
     assertThat(indexOf("result", 3)).isLessThan(indexOf("durable", 3));
     JsonObject r2 = everything().get(indexOf("result", 2));
     assertThat(r2.getString("status")).isEqualTo("valid");
-    assertThat(data.read(Path.parse("/n/b")).version().toString())
+    assertThat(data.read(ANY, Path.parse("/n/b")).version().toString())
         .isEqualTo(r2.getString("version"));
 
     // A rejected commit stored nothing: no notice. One that writes nothing is durable once what
@@ -639,7 +643,7 @@ class ConnectionTest {
     // The failed log takes nothing more: refused at once, nothing applied.
     JsonObject r3 = send(commit(3, "", "/f/c", 3));
     assertThat(r3.getString("code")).isEqualTo("UNAVAILABLE");
-    assertThat(data.read(Path.parse("/f/c")).exists()).isFalse();
+    assertThat(data.read(ANY, Path.parse("/f/c")).exists()).isFalse();
   }
 
   private static CallOutcome ok(String callId, Version v) {
