@@ -53,6 +53,19 @@ class EarOnPayaraServerIT {
         DOMAIN);
     keepDataGridOnLoopback(DOMAINS.resolve(DOMAIN).resolve("config/domain.xml"));
     asadmin(true, "start-domain", "--domaindir", DOMAINS.toString(), DOMAIN);
+    // As a deployment would: the rules file and who may connect, as system properties of the
+    // server. Here anonymous callers and rules that let them do everything.
+    Path rules = DOMAINS.resolve(DOMAIN + "-rules.json");
+    Files.writeString(
+        rules,
+        "{\"rules\":[{\"path\":\"/**\",\"read\":true,\"write\":true}],"
+            + "\"functions\":[{\"function\":\"*\",\"call\":true}]}");
+    asadmin(
+        true,
+        "--port",
+        Integer.toString(ADMIN_PORT),
+        "create-system-properties",
+        "querysub.auth.anonymous=true:querysub.rules=" + rules.toAbsolutePath());
     long t0 = System.nanoTime();
     asadmin(
         true,

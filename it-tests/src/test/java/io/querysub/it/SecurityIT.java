@@ -15,7 +15,6 @@ import io.querysub.websocket.protocol.WatchMode;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -49,7 +48,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class SecurityIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final Path RULES = Path.of(System.getProperty("querysub.it.rules"));
+  private static final Path RULES = RulesFile.FILE;
   private static final Path DATA = Path.of(System.getProperty("querysub.it.dataDir"));
 
   @Deployment(testable = false)
@@ -61,39 +60,12 @@ class SecurityIT {
 
   @BeforeEach
   void securityRules() throws IOException {
-    int before = rulesLoads();
-    install("/security-rules.json");
-    awaitReload(before);
-  }
-
-  /** How many times the node put a rules file in force (its readiness check says). */
-  private int rulesLoads() {
-    Api api = new Api(base);
-    JsonObject health = api.send("GET", api.server().resolve("health/ready"), null).json();
-    for (JsonObject c : health.getJsonArray("checks").getValuesAs(JsonObject.class)) {
-      if (c.getString("name").equals("querysub-rules")) {
-        // Payara writes health data as strings or numbers: read either.
-        return Integer.parseInt(c.getJsonObject("data").get("loads").toString().replace("\"", ""));
-      }
-    }
-    throw new AssertionError("no querysub-rules check in " + health);
-  }
-
-  private void awaitReload(int loadsBefore) {
-    await().atMost(WAIT).until(() -> rulesLoads() > loadsBefore);
+    RulesFile.install(base, RulesFile.resource("/security-rules.json"));
   }
 
   @AfterAll
   static void openRules() throws IOException {
-    install("/open-rules.json");
-  }
-
-  private static void install(String resource) throws IOException {
-    Path tmp = RULES.resolveSibling(RULES.getFileName() + ".tmp");
-    try (InputStream in = SecurityIT.class.getResourceAsStream(resource)) {
-      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-    }
-    Files.move(tmp, RULES, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    RulesFile.restoreOpen();
   }
 
   /** A development token for {@code name}, from the node's sign-in endpoint. */
@@ -359,11 +331,7 @@ class SecurityIT {
                   "{\"path\": \"/sec/public/**\", \"read\": true,",
                   "{\"path\": \"/sec/public/**\", \"read\": \"hasRole('admin')\",");
       assertThat(closed).contains("hasRole('admin')\",");
-      int before = rulesLoads();
-      Path tmp = RULES.resolveSibling("changed.tmp");
-      Files.writeString(tmp, closed);
-      Files.move(tmp, RULES, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      awaitReload(before);
+      RulesFile.install(base, closed);
       assertThat(as(token("dave")).get("/sec/public/board").status()).isEqualTo(403);
       root.put("/sec/public/board", "2");
       await().atMost(WAIT).until(() -> !w.errors.isEmpty());
