@@ -3,5 +3,6 @@ import { after } from 'node:test';
 import { closeBrowser } from './lib.mjs';
 import './demo.test.mjs';
 import './client.test.mjs';
+import './auth.test.mjs';
 
 after(closeBrowser);

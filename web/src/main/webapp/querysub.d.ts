@@ -6,11 +6,26 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 /** A version "millis.counter.node" ("0": never written). */
 export type Version = string;
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+/** unauthenticated: the node refused a fixed token (close 4003); setToken() reconnects. */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'unauthenticated' | 'closed';
+
+/** Who the node says the connection speaks for (the hello's token, or anonymous). */
+export interface CallerInfo {
+  id: string;
+  roles: string[];
+  anonymous: boolean;
+  /** When the token expires (epoch ms); null without a token. */
+  expiresAt: number | null;
+}
 
 export interface ConnectOptions {
-  /** Sent in hello; the server echoes it and may log it. */
+  /** Sent in hello; the server echoes it and may log it. A label, not an identity. */
   clientId?: string;
+  /**
+   * The caller's signed token (a JWT), or a function giving one (called on every connect, and a
+   * minute before the token expires to send a fresh one). None: anonymous, where the node allows.
+   */
+  token?: string | (() => string | undefined | Promise<string | undefined>);
   /** How long an unwatched path stays watched and cached, in ms (default 5000; 0: unwatch at once). */
   lingerMs?: number;
   /** How often transaction() runs a rejected transaction again (default 8). */
@@ -121,6 +136,13 @@ export interface Transaction {
 
 export interface Client {
   readonly state: ConnectionState;
+  /** Who the connection speaks for, once open; null before. */
+  readonly caller: CallerInfo | null;
+  /**
+   * Uses a new token: sent at once on an open connection for the same caller, else the client
+   * reconnects with it (values cached for another caller are fetched again).
+   */
+  setToken(token: string | (() => string | undefined | Promise<string | undefined>)): void;
   /** Called on every change of state. */
   onState(cb: (state: ConnectionState) => void): Unsubscribe;
   /** Errors that belong to no request or watch callback. */

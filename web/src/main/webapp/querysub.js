@@ -10,6 +10,7 @@
 const PROTOCOL = 'v1';
 const DEFAULTS = {
   clientId: undefined,
+  token: undefined,
   lingerMs: 5000,
   maxRetries: 8,
   retryBaseMs: 20,
@@ -474,23 +475,98 @@ class Client {
     const ws = new this.WS(this.url);
     const conn = ++this.conn;
     this.ws = ws;
-    ws.onopen = () => {
+    ws.onopen = async () => {
+      let token;
+      try {
+        token = await this.currentToken();
+      } catch (e) {
+        this.reportError(new QuerysubError('UNAUTHENTICATED', `the token could not be had: ${e?.message ?? e}`));
+        if (this.conn === conn) ws.close(4000, 'no token');
+        return;
+      }
+      if (this.conn !== conn) return;
       const hello = { type: 'hello', protocol: PROTOCOL };
       if (this.opts.clientId) hello.clientId = this.opts.clientId;
+      if (token) hello.token = token;
       ws.send(JSON.stringify(hello));
     };
     ws.onmessage = (e) => {
       if (this.conn === conn) this.receive(JSON.parse(e.data));
     };
     ws.onclose = (e) => {
-      if (this.conn === conn) this.lost(`closed ${e.code}${e.reason ? ' ' + e.reason : ''}`);
+      if (this.conn !== conn) return;
+      // 4003: the node refused the token, or it expired. A token function may give a fresh one,
+      // so reconnect; a fixed token would only be refused again: wait for setToken().
+      if (e.code === 4003 && typeof this.opts.token !== 'function') return this.unauthenticated();
+      this.lost(`closed ${e.code}${e.reason ? ' ' + e.reason : ''}`);
     };
     ws.onerror = () => {}; // a close event follows
+  }
+
+  /** The token to send: opts.token itself, or what the function given as opts.token returns. */
+  async currentToken() {
+    const t = this.opts.token;
+    return typeof t === 'function' ? await t() : t;
+  }
+
+  /** Who the node says this connection speaks for ({id, roles, anonymous, expiresAt}), or null. */
+  get caller() {
+    return this.welcome?.caller ?? null;
+  }
+
+  /**
+   * Uses `token` (a string, or a function giving one) from now on. For the same caller on an open
+   * connection it is sent at once (`auth`); otherwise the client reconnects with it, and cached
+   * values of the previous caller are fetched again.
+   */
+  setToken(token) {
+    this.opts.token = token;
+    if (this.state === 'closed') return;
+    if (this.isOpen()) {
+      this.refresh().catch(() => this.reconnectNow());
+    } else {
+      this.reconnectNow();
+    }
+  }
+
+  reconnectNow() {
+    clearTimeout(this.reconnectTimer);
+    this.attempt = 0;
+    this.lost('reconnecting with a new token');
+  }
+
+  /** The node refused the connection's token (close 4003) and no token function can renew it. */
+  unauthenticated() {
+    this.lost('unauthenticated');
+    clearTimeout(this.reconnectTimer);
+    this.setState('unauthenticated');
+    this.reportError(new QuerysubError('UNAUTHENTICATED', 'the node refused the token; call setToken() with a new one'));
+  }
+
+  /** Sends a fresh token for the same caller (`auth`); the connection keeps its watches. */
+  async refresh() {
+    const token = await this.currentToken();
+    const m = await this.request({ type: 'auth', token });
+    if (this.welcome) this.welcome.caller = m.caller;
+    this.scheduleRefresh(m.caller);
+    return m.caller;
+  }
+
+  /** With a token function, a fresh token goes out a minute (or a fifth of its life) before expiry. */
+  scheduleRefresh(caller) {
+    clearTimeout(this.refreshTimer);
+    if (!caller?.expiresAt || typeof this.opts.token !== 'function') return;
+    const left = caller.expiresAt - Date.now();
+    const lead = Math.min(60000, left / 5);
+    this.refreshTimer = setTimeout(() => {
+      if (this.isOpen()) this.refresh().catch((e) => this.reportError(e));
+    }, Math.max(1000, left - lead));
   }
 
   /** The connection ended without close(): reconnect with backoff. */
   lost() {
     this.stopPing();
+    clearTimeout(this.refreshTimer);
     this.conn++; // ignore anything the old socket still says
     this.welcome = null;
     // The node tells durability only on the connection that sent the write.
@@ -512,6 +588,7 @@ class Client {
   close() {
     if (this.state === 'closed') return;
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.refreshTimer);
     this.stopPing();
     this.conn++;
     try {
@@ -584,6 +661,14 @@ class Client {
       case 'pong':
         this.awaitingPong = false;
         break;
+      case 'authenticated': {
+        const r = this.requests.get(m.id);
+        if (r) {
+          this.requests.delete(m.id);
+          r.resolve(m);
+        }
+        break;
+      }
       case 'error': {
         const r = this.requests.get(m.id);
         const c = this.commits.get(m.id) ?? this.calls.get(m.id);
@@ -609,8 +694,15 @@ class Client {
   }
 
   welcomed(m) {
+    const previous = this.lastCaller;
     this.welcome = m;
+    this.lastCaller = m.caller?.id;
     this.attempt = 0;
+    if (previous !== undefined && previous !== this.lastCaller) {
+      // Another caller: what the previous one was shown is not resumed, it is fetched again.
+      for (const w of this.watches.values()) w.since = null;
+    }
+    this.scheduleRefresh(m.caller);
     this.startPing(m.limits?.idleTimeoutSeconds ?? 0);
     for (const w of this.watches.values()) this.sendWatch(w);
     for (const w of this.plain) this.sendPlain(w);

@@ -2,14 +2,33 @@
 // It uses only the public client API of /querysub.js.
 //
 // Data: /demo/boards/<board>/cards/<id>/text (a string) and .../votes (a number).
-// One subtree watch on .../cards feeds the whole page.
+// One subtree watch on .../cards feeds the whole page. A signed-in person also has private notes
+// at /demo/private/<name>/notes/<id>, which the node's rules let no one else read.
 import { connect, child, keyOf } from '../querysub.js';
 
 const params = new URLSearchParams(location.search);
 const board = params.get('board') || 'main';
 const cardsPath = child(child('/demo/boards', board), 'cards');
+
+// Sign-in: the name is kept per browser tab (sessionStorage), or given as ?user=NAME. The token
+// comes from the node's development sign-in (any name; a real app asks its identity provider).
+const USER_KEY = 'querysub-demo-user';
+if (params.has('user')) sessionStorage.setItem(USER_KEY, params.get('user'));
+const user = sessionStorage.getItem(USER_KEY) || null;
+
+async function token() {
+  if (!user) return undefined;
+  const r = await fetch(new URL('../api/v1/auth/dev-sign-in', import.meta.url), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: user }),
+  });
+  if (!r.ok) throw new Error(`sign-in refused (${r.status}): ${(await r.json()).message}`);
+  return (await r.json()).token;
+}
+
 // ?sync=ws://host:port/sync connects elsewhere than this page's own node.
-const client = connect(params.get('sync') || undefined, { clientId: 'board' });
+const client = connect(params.get('sync') || undefined, { clientId: 'board', token });
 
 const $ = (sel, root = document) => root.querySelector(sel);
 $('#board-name').textContent = board;
@@ -22,6 +41,59 @@ const showState = (s) => {
 showState(client.state);
 client.onState(showState);
 client.onError((e) => console.error('querysub:', e.code, e.message));
+
+// Who this tab is: the node's word (welcome.caller), not the name typed.
+client.onState((s) => {
+  if (s === 'open') $('#who').textContent = client.caller.anonymous ? 'not signed in' : `signed in as ${client.caller.id}`;
+});
+$('#user').hidden = !!user;
+$('#signin-button').hidden = !!user;
+$('#signout').hidden = !user;
+$('#signin').onsubmit = (e) => {
+  e.preventDefault();
+  const name = $('#user').value.trim();
+  if (!name) return;
+  sessionStorage.setItem(USER_KEY, name);
+  location.search = withoutUser();
+};
+$('#signout').onclick = () => {
+  sessionStorage.removeItem(USER_KEY);
+  location.search = withoutUser();
+};
+function withoutUser() {
+  const p = new URLSearchParams(location.search);
+  p.delete('user');
+  return p.toString();
+}
+
+// Private notes: only the signed-in person's own, watched as one subtree.
+if (user) {
+  $('#private').hidden = false;
+  const notesRoot = child(child('/demo/private', user), 'notes');
+  client.subtree(notesRoot, (view) => {
+    const list = $('#notes');
+    list.replaceChildren(
+      ...view.entries
+        .filter((e) => e.exists)
+        .sort((a, b) => (a.path < b.path ? -1 : 1))
+        .map((e) => {
+          const li = document.createElement('li');
+          li.className = 'private-note' + (e.pending ? ' pending-value' : '');
+          li.textContent = e.value?.text ?? '';
+          return li;
+        }),
+    );
+  });
+  $('#add-note').onsubmit = (e) => {
+    e.preventDefault();
+    const text = $('#note-text').value.trim();
+    $('#note-text').value = '';
+    const id = Date.now().toString(36).padStart(9, '0') + Math.random().toString(36).slice(2, 6);
+    client
+      .transaction((tx) => tx.set(child(notesRoot, id), { text }))
+      .catch((err) => notice(`Note not saved: ${describe(err)}`));
+  };
+}
 
 // Rendering: one <li> per card, kept across updates so an open editor survives them.
 const items = new Map(); // card id -> <li>

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class BrowserIT {
   /** The tests in {@code src/test/browser}: a test that silently stops running fails this. */
-  private static final int EXPECTED_TESTS = 17;
+  private static final int EXPECTED_TESTS = 19;
 
   private static final long TIMEOUT_MINUTES = 5;
 
@@ -59,6 +59,9 @@ class BrowserIT {
     pb.environment().put("QUERYSUB_BASE_URL", base.toExternalForm());
     pb.environment().put("CHROMIUM", chromium.getPath());
     pb.environment().put("SCREENSHOT_DIR", required("querysub.screenshots"));
+    // auth.test.mjs puts the demo's rules in the node's rules file, then the open rules back.
+    pb.environment().put("QUERYSUB_RULES_FILE", required("querysub.it.rules"));
+    pb.environment().put("QUERYSUB_DEMO_RULES", required("querysub.it.demoRules"));
     Process p;
     try {
       p = pb.start();

@@ -166,6 +166,27 @@ class SecurityIT {
   }
 
   @Test
+  void aConnectionWhoseTokenExpiresIsToldAndClosedUnlessAFreshOneCame() throws Exception {
+    token("erin"); // the node's signing key exists from here on
+    DevTokens nodeKey = DevTokens.open(DATA, Duration.ofMinutes(5));
+    // The test node allows no clock skew (mp.jwt.verify.clock.skew=0).
+    String shortLived = nodeKey.issue("erin", List.of(), Duration.ofSeconds(3)).token();
+    try (SyncClient expiring = connect(shortLived);
+        SyncClient refreshed =
+            connect(nodeKey.issue("erin", List.of(), Duration.ofSeconds(3)).token())) {
+      JsonObject ok = refreshed.auth(token("erin")).get(20, TimeUnit.SECONDS);
+      assertThat(ok.getString("type")).isEqualTo("authenticated");
+      assertThatThrownBy(() -> refreshed.auth(token("frank")).get(20, TimeUnit.SECONDS))
+          .satisfies(e -> assertThat(serverCode(e)).isEqualTo("BAD_REQUEST"));
+      assertThat(expiring.closed().get(15, TimeUnit.SECONDS).getCloseCode().getCode())
+          .isEqualTo(4003);
+      // The refreshed connection outlived its first token.
+      assertThat(refreshed.closed().isDone()).isFalse();
+      refreshed.ping().get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void callersReadAndWriteOnlyWhatTheRulesAllow() throws Exception {
     Api alice = as(token("alice"));
     Api bob = as(token("bob"));

@@ -10,6 +10,8 @@ import io.querysub.engine.path.Path;
 import io.querysub.engine.store.ReadResult;
 import io.querysub.engine.store.Store;
 import io.querysub.engine.store.StoreOptions;
+import io.querysub.engine.store.Value;
+import io.querysub.engine.store.Write;
 import io.querysub.engine.wal.FileWriteAheadLog;
 import io.querysub.engine.wal.WalOptions;
 import jakarta.json.Json;
@@ -90,6 +92,46 @@ class FunctionRunnerTest {
 
   private static JsonValue json(String text) {
     return Json.createReader(new StringReader(text)).readValue();
+  }
+
+  @Test
+  void functionsRunWithTheirCallersRightsUnlessDeclaredToRunAsTheSystem() throws Exception {
+    runner.checking(
+        io.querysub.core.perm.Permissions.of(
+            io.querysub.core.perm.RuleSet.parse(
+                """
+                {"rules": [{"path": "/acct/{a}", "read": true, "write": "a == caller.id"}],
+                 "functions": [{"function": "bank.*", "call": "args.from == caller.id"},
+                               {"function": "test.*", "call": true}]}
+                """,
+                "test")));
+    store.commit(
+        List.of(),
+        List.of(
+            new Write(Path.parse("/acct/tester"), Value.ofJson("50")),
+            new Write(Path.parse("/acct/other"), Value.ofJson("0"))));
+    String args = "{\"from\":\"tester\",\"to\":\"other\",\"amount\":5}";
+    // As the caller: writing the other account is denied; the call fails and applies nothing.
+    CallOutcome denied = call("bank.transfer", "p1", args);
+    assertThat(denied.code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
+    assertThat(denied.message()).contains("/acct/other");
+    assertThat(store.read(Path.parse("/acct/tester")).value().json()).isEqualTo("50");
+    // As the system: the same writes go through.
+    CallOutcome ok = call("bank.transferAsSystem", "p2", args);
+    assertThat(ok.status()).isEqualTo(CallOutcome.Status.OK);
+    assertThat(store.read(Path.parse("/acct/other")).value().json()).isEqualTo("5");
+    // Who may call is checked either way: not with someone else's account as the source.
+    CallOutcome theft =
+        call("bank.transferAsSystem", "p3", "{\"from\":\"other\",\"to\":\"tester\",\"amount\":5}");
+    assertThat(theft.code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
+    assertThat(store.read(Path.parse("/.calls/p3")).exists()).isFalse(); // refused before storing
+    assertThat(store.read(Path.parse("/acct/other")).value().json()).isEqualTo("5");
+    // A call id is its caller's: another caller reusing it is refused, not shown the outcome.
+    CallOutcome takeover =
+        runner
+            .call("bank.transferAsSystem", "p2", json(args), who("other"))
+            .get(20, TimeUnit.SECONDS);
+    assertThat(takeover.code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
   }
 
   private CallOutcome call(String fn, String id, String args) throws Exception {

@@ -40,6 +40,12 @@ public class TestFunctions {
     return a - t.amount();
   }
 
+  /** bank.transfer, run with the system's rights: the rules do not restrict what it writes. */
+  @ServerFunction(value = "bank.transferAsSystem", runAs = ServerFunction.RunAs.SYSTEM)
+  public long transferAsSystem(FunctionTx tx, @Valid @NotNull Transfer t) {
+    return transfer(tx, t);
+  }
+
   /** Increments {@code /c}; while runs are left to sabotage, another write lands on it first. */
   @ServerFunction("test.contended")
   public long contended(FunctionTx tx) {
