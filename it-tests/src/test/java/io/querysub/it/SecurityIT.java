@@ -259,8 +259,14 @@ class SecurityIT {
       await()
           .atMost(WAIT)
           .until(() -> tree.batches.toString().contains("hi bob") && !kids.batches.isEmpty());
-      assertThat(tree.batches.toString()).doesNotContain("still not").doesNotContain("before bob");
-      assertThat(kids.batches.toString()).contains("m3").doesNotContain("m2");
+      // Joining started both watches over: the messages from before are in their new snapshots.
+      await().atMost(WAIT).until(() -> tree.snapshots.size() == 2 && kids.snapshots.size() == 2);
+      assertThat(tree.snapshots.get(1).entries().toString())
+          .contains("before bob")
+          .contains("still not");
+      assertThat(kids.snapshots.get(1).entries())
+          .extracting(e -> e.path())
+          .contains("/sec/rooms/r1/messages/m1", "/sec/rooms/r1/messages/m2");
       // bob, a member, writes as himself only.
       CommitResult own =
           bob.commit(
@@ -287,6 +293,11 @@ class SecurityIT {
       alice.put("/sec/rooms/r1/messages/m3", "{\"author\":\"alice\",\"text\":\"bob is gone\"}");
       await().atMost(WAIT).until(() -> !one.errors.isEmpty());
       assertThat(one.errors.get(0).code()).isEqualTo("PERMISSION_DENIED");
+      // Leaving started the subtree watch over once more, without the messages.
+      await().atMost(WAIT).until(() -> tree.snapshots.size() == 3);
+      assertThat(tree.snapshots.get(2).entries())
+          .extracting(e -> e.path())
+          .containsExactly("/sec/rooms/r1/owner");
       Thread.sleep(300); // anything that would still come, comes now
       assertThat(tree.batches.toString() + one.batches + kids.batches)
           .doesNotContain("bob is gone");

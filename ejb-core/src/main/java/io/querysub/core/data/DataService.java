@@ -37,6 +37,7 @@ public class DataService {
   @Inject NodeSettings settings;
   @Inject Permissions permissions;
   private volatile StoreRef ref; // the engine's, fetched once: a bean call per request costs
+  private final StoreAccess.LockCache conditionLocks = new StoreAccess.LockCache();
 
   private Store store() {
     StoreRef r = ref;
@@ -100,13 +101,27 @@ public class DataService {
 
   /** Whether {@code caller} may read {@code path} now. */
   public boolean canRead(Caller caller, Path path) {
+    return canRead(caller, path, null);
+  }
+
+  /**
+   * Whether {@code caller} may read {@code path} now, telling {@code seen} (if not null) every data
+   * path the decision read: when one of them changes, the decision may change.
+   */
+  public boolean canRead(Caller caller, Path path, java.util.function.Consumer<Path> seen) {
     if (!permissions.applies(caller)) {
       return true;
     }
     if (path.isSystem() && path.segment(0).equals(CALLS)) {
+      if (seen != null && path.size() >= 2) {
+        seen.accept(path.prefix(2));
+      }
       return ownCall(caller, path);
     }
-    return permissions.canRead(caller, path, StoreAccess.reading(store()));
+    return permissions.canRead(
+        caller,
+        path,
+        seen == null ? StoreAccess.reading(store()) : StoreAccess.reading(store(), seen));
   }
 
   /**
@@ -255,7 +270,7 @@ public class DataService {
     }
     // Every lock is a read (a broken lock tells whether the path changed); a child lock reads the
     // parent's keys. The conditions' own reads become locks of the commit.
-    StoreAccess access = StoreAccess.locking(s);
+    StoreAccess access = StoreAccess.locking(s, conditionLocks);
     for (ReadLock l : locks) {
       if (!permissions.canRead(caller, l.path(), access)) {
         throw new QuerysubException(

@@ -178,28 +178,61 @@ sealed interface Expr {
    * fills exactly one segment whatever its text ({@code /} in it stays inside the segment), so a
    * caller's name can never reach another path; a value that is no valid segment resolves to no
    * path, and the read finds nothing.
+   *
+   * <p>Resolved paths are kept (up to {@link #CACHE_LIMIT}, then the cache starts again): a rule
+   * reads the same few paths again and again (one membership per member), and a kept path is
+   * checked once and carries its hash, which the store's lookups use.
    */
-  record PathTemplate(String text, List<Object> segments) {
-    /** Placeholder for {@code caller.id} among {@link #segments}. */
+  final class PathTemplate {
+    /** Placeholder for {@code caller.id} among the segments. */
     static final Object CALLER_ID = new Object();
+
+    static final int CACHE_LIMIT = 1 << 14;
+
+    private final String text;
+    private final List<Object> segments;
+    private final java.util.concurrent.ConcurrentHashMap<String, Path> resolved =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    PathTemplate(String text, List<Object> segments) {
+      this.text = text;
+      this.segments = segments;
+    }
+
+    String text() {
+      return text;
+    }
 
     Path resolve(Env env) {
       String[] segs = new String[segments.size()];
+      StringBuilder key = new StringBuilder();
       for (int i = 0; i < segs.length; i++) {
         Object s = segments.get(i);
         if (s instanceof String lit) {
           segs[i] = lit;
-        } else if (s == CALLER_ID) {
-          segs[i] = env.caller.id();
         } else {
-          segs[i] = env.captures[(Integer) s];
+          segs[i] = s == CALLER_ID ? env.caller.id() : env.captures[(Integer) s];
+          if (segs[i].indexOf('\u0000') >= 0) {
+            return null; // no segment holds a control character: no path (and no cache key)
+          }
+          key.append(segs[i]).append('\u0000'); // the separator no value holds: unambiguous
         }
       }
+      String k = key.toString();
+      Path p = resolved.get(k);
+      if (p != null) {
+        return p;
+      }
       try {
-        return Path.of(segs);
+        p = Path.of(segs);
       } catch (RuntimeException e) {
         return null;
       }
+      if (resolved.size() >= CACHE_LIMIT) {
+        resolved.clear();
+      }
+      resolved.put(k, p);
+      return p;
     }
   }
 }

@@ -124,7 +124,12 @@ class RuleSetTest {
     // A name that is no valid segment resolves to no path: nothing is read, the answer is no.
     int before = reads.size();
     assertThat(read(user(".."), "/rooms/r1/messages/m1")).isFalse();
+    assertThat(read(user("x\u0000"), "/rooms/r1/messages/m1")).isFalse();
     assertThat(reads).hasSize(before);
+    // Resolved paths are kept: asking again reads the same path (and still decides the same).
+    data.put(Path.of("rooms", "r1", "members", "x/y"), JsonValue.TRUE);
+    assertThat(read(user("x/y"), "/rooms/r1/messages/m1")).isTrue();
+    assertThat(reads.get(reads.size() - 1)).isEqualTo(Path.of("rooms", "r1", "members", "x/y"));
   }
 
   @Test

@@ -8,6 +8,10 @@ import java.util.List;
  * quick, or hand the work to another thread.
  */
 public interface WatchListener {
+  /**
+   * The watch's state. A children or subtree watch may get another snapshot later, when what its
+   * caller may read in it changed (permissions): it replaces everything received before.
+   */
   void snapshot(Snapshot snapshot);
 
   /**

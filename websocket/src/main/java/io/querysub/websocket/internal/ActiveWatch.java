@@ -13,6 +13,16 @@ final class ActiveWatch {
   final WatchMode mode;
   private volatile Watch watch;
   private volatile boolean closed;
+  private volatile Runnable onClose;
+
+  /**
+   * Which engine watch of this one may still deliver: a restart (a new snapshot) makes batches of
+   * the one before stale. Changed only under the outbound queue's lock.
+   */
+  volatile int generation;
+
+  /** A children or subtree watch's filter that follows data, or null. */
+  volatile FilteredScope scope;
 
   ActiveWatch(String id, WatchMode mode) {
     this.id = id;
@@ -23,6 +33,26 @@ final class ActiveWatch {
     watch = w;
     if (closed) {
       w.close();
+    }
+  }
+
+  /** The engine watch now feeding this one, after a restart; the one before is closed. */
+  void restarted(Watch w) {
+    Watch old = watch;
+    watch = w;
+    if (old != null) {
+      old.close();
+    }
+    if (closed) {
+      w.close();
+    }
+  }
+
+  /** Runs {@code r} when this watch closes (at once if it is closed already). */
+  void onClose(Runnable r) {
+    onClose = r;
+    if (closed) {
+      r.run();
     }
   }
 
@@ -40,6 +70,10 @@ final class ActiveWatch {
     Watch w = watch;
     if (w != null) {
       w.close();
+    }
+    Runnable r = onClose;
+    if (r != null) {
+      r.run();
     }
   }
 }

@@ -61,6 +61,7 @@ public final class Connection {
   private final RateLimiter limiter;
   private final Calls calls;
   private final Gate gate;
+  private final Executor executor;
   private volatile Caller caller; // null until hello
   private final Map<String, ActiveWatch> watches = new ConcurrentHashMap<>();
   private final RecentCommits recent = new RecentCommits();
@@ -119,6 +120,7 @@ public final class Connection {
       Gate gate) {
     this.calls = calls;
     this.gate = gate;
+    this.executor = executor;
     this.session = session;
     this.data = data;
     this.hub = hub;
@@ -321,7 +323,7 @@ public final class Connection {
     Version since = w.since() == null ? null : Version.parse(w.since());
 
     ActiveWatch active = new ActiveWatch(id, w.mode());
-    Consumer<ChangeBatch> deliver = b -> out.changes(active, b);
+    Consumer<ChangeBatch> deliver = b -> out.changes(active, b, 0);
     WatchAccess access = new WatchAccess(data, caller);
     Outbound.Slot slot = out.reserve();
     String frame = null;
@@ -339,17 +341,17 @@ public final class Connection {
                   ? historyFrame(id, path, since, r.version())
                   : FrameWriter.pathSnapshot(id, r, since == null || r.version().isAfter(since));
         }
-        case CHILDREN -> {
-          WatchHub.Started<ChildrenPage> s =
-              h.watchChildren(path, settings.maxWatchKeys(), access.filtered(deliver));
-          active.started(s.watch());
-          frame = FrameWriter.childrenSnapshot(id, access.children(s.snapshot()));
-        }
-        case SUBTREE -> {
-          WatchHub.Started<Subtree> s =
-              h.watchSubtree(path, settings.maxSubtreePaths(), access.filtered(deliver));
-          active.started(s.watch());
-          frame = FrameWriter.subtreeSnapshot(id, access.subtree(s.snapshot()));
+        case CHILDREN, SUBTREE -> {
+          FilteredScope scope =
+              w.mode() == WatchMode.ONCE || !FilteredScope.needed(data, caller)
+                  ? null
+                  : new FilteredScope(
+                      data, caller, hub, executor, () -> restart(active, w.kind(), path));
+          active.scope = scope;
+          if (scope != null) {
+            active.onClose(scope::close);
+          }
+          frame = startScoped(active, w.kind(), path, deliver);
         }
       }
       if (w.mode() == WatchMode.ONCE) {
@@ -366,6 +368,66 @@ public final class Connection {
     } finally {
       // The slot is always filled: an empty one would hold back every frame behind it.
       out.fill(slot, frame != null ? frame : failure(id, new IllegalStateException("no frame")));
+    }
+  }
+
+  /**
+   * Starts the engine watch of a children or subtree watch and returns its snapshot frame, both
+   * filtered for the caller when permissions apply (a one-time watch with the caller's filter but
+   * without following data).
+   */
+  private String startScoped(
+      ActiveWatch active, WatchKind kind, Path path, Consumer<ChangeBatch> deliver) {
+    FilteredScope scope = active.scope;
+    FilteredScope filter =
+        scope != null
+            ? scope
+            : FilteredScope.needed(data, caller)
+                ? new FilteredScope(data, caller, hub, executor, () -> {})
+                : null;
+    Consumer<ChangeBatch> sink = filter == null ? deliver : filter.sink(deliver);
+    WatchHub h = hub.get();
+    if (kind == WatchKind.CHILDREN) {
+      WatchHub.Started<ChildrenPage> s = h.watchChildren(path, settings.maxWatchKeys(), sink);
+      active.restarted(s.watch());
+      ChildrenPage page = filter == null ? s.snapshot() : filter.children(s.snapshot());
+      if (scope == null && filter != null) {
+        filter.close();
+      }
+      return FrameWriter.childrenSnapshot(active.id, page);
+    }
+    WatchHub.Started<Subtree> s = h.watchSubtree(path, settings.maxSubtreePaths(), sink);
+    active.restarted(s.watch());
+    Subtree tree = filter == null ? s.snapshot() : filter.subtree(s.snapshot());
+    if (scope == null && filter != null) {
+      filter.close();
+    }
+    return FrameWriter.subtreeSnapshot(active.id, tree);
+  }
+
+  /**
+   * What the caller may read in a children or subtree watch changed (data its rules read, or the
+   * rules): the watch starts over with a new, complete snapshot in place of everything it sent
+   * before. Queued changes of the old start are dropped; a failure ends the watch with an error.
+   */
+  private void restart(ActiveWatch active, WatchKind kind, Path path) {
+    if (active.closed() || watches.get(active.id) != active) {
+      return;
+    }
+    Outbound.Restart r = out.restart(active);
+    String frame = null;
+    try {
+      frame = startScoped(active, kind, path, b -> out.changes(active, b, r.generation()));
+    } catch (QuerysubException e) {
+      frame = FrameWriter.error(active.id, e.code().name(), e.getMessage(), e.path());
+      watches.remove(active.id, active);
+      active.close();
+    } catch (RuntimeException e) {
+      frame = failure(active.id, e);
+      watches.remove(active.id, active);
+      active.close();
+    } finally {
+      out.fill(r.slot(), frame != null ? frame : failure(active.id, new IllegalStateException()));
     }
   }
 

@@ -178,10 +178,18 @@ public final class Outbound {
    * the sending starts on the executor.
    */
   void changes(ActiveWatch w, ChangeBatch b) {
+    changes(w, b, w.generation);
+  }
+
+  /**
+   * Queues the changes of one commit for a watch, from the engine watch of {@code generation}:
+   * dropped if the watch has been restarted since ({@link #restart}).
+   */
+  void changes(ActiveWatch w, ChangeBatch b, int generation) {
     boolean start;
     boolean overflow = false;
     synchronized (lock) {
-      if (closed || w.closed()) {
+      if (closed || w.closed() || w.generation != generation) {
         return;
       }
       queue.add(new Batch(w, b, false));
@@ -198,6 +206,33 @@ public final class Outbound {
       executor.execute(this::pump);
     }
   }
+
+  /**
+   * Starts a watch over: its queued batches are dropped, batches of its earlier engine watches will
+   * be dropped when they arrive, and a place is reserved for its new snapshot. Returns the place
+   * and the generation whose batches count from now on.
+   */
+  Restart restart(ActiveWatch w) {
+    Slot s = new Slot();
+    int generation;
+    synchronized (lock) {
+      generation = ++w.generation;
+      for (Iterator<Object> it = queue.iterator(); it.hasNext(); ) {
+        if (it.next() instanceof Batch b && b.watch == w) {
+          it.remove();
+          queued -= b.batch.changes().size();
+        }
+      }
+      if (!closed) {
+        queue.add(s);
+        queued++;
+      }
+    }
+    return new Restart(s, generation);
+  }
+
+  /** A restarted watch's place for its new snapshot and its new generation. */
+  record Restart(Slot slot, int generation) {}
 
   /** Drops everything queued and sends nothing more (the connection is closing). */
   void shutdown() {

@@ -212,6 +212,46 @@ class ConnectionPermissionsTest {
   }
 
   @Test
+  void aChildrenWatchStartsOverWhenTheDataItsRulesReadChanges() {
+    put("/rooms/r/messages/m1", "\"before bob joined\"");
+    Client bob = new Client();
+    bob.hello("bob");
+    JsonObject first =
+        bob.send(
+            "{\"type\":\"watch\",\"id\":1,\"kind\":\"subtree\",\"path\":\"/rooms/r/messages\"}");
+    assertThat(first.getString("type")).isEqualTo("snapshot");
+    assertThat(first.getJsonArray("entries")).isEmpty();
+    // bob becomes a member: the watch starts over, and the message from before shows.
+    put("/rooms/r/members/bob", "true");
+    await().atMost(Duration.ofSeconds(10)).until(() -> snapshots(bob).size() == 2);
+    JsonObject second = snapshots(bob).get(1);
+    assertThat(second.getBoolean("full")).isTrue();
+    assertThat(second.toString()).contains("before bob joined");
+    put("/rooms/r/messages/m2", "\"hi bob\"");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> bob.messages().toString().contains("hi bob"));
+    // bob leaves: it starts over again, empty, and nothing after reaches him.
+    data.write(Caller.SYSTEM, Path.parse("/rooms/r/members/bob"), Value.ABSENT);
+    await().atMost(Duration.ofSeconds(10)).until(() -> snapshots(bob).size() == 3);
+    assertThat(snapshots(bob).get(2).getJsonArray("entries")).isEmpty();
+    put("/rooms/r/messages/m3", "\"after bob left\"");
+    put("/rooms/r/members/carol", "true"); // data bob's rules do not read for him: no restart
+    assertThat(bob.conn.watchCount()).isEqualTo(1);
+    try {
+      Thread.sleep(300);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+    assertThat(bob.messages().toString()).doesNotContain("after bob left");
+    assertThat(snapshots(bob)).hasSize(3);
+  }
+
+  private static List<JsonObject> snapshots(Client c) {
+    return c.messages().stream().filter(m -> m.getString("type").equals("snapshot")).toList();
+  }
+
+  @Test
   void aPathWatchEndsWhenTheDataItsRuleReadsTakesTheRightAway() {
     put("/rooms/r/members/bob", "true");
     put("/rooms/r/messages/m", "1");
