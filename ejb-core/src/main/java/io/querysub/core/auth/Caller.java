@@ -1,5 +1,7 @@
 package io.querysub.core.auth;
 
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.util.Set;
 
 /**
@@ -49,6 +51,11 @@ public record Caller(String id, Set<String> roles, long expiresAtMillis, String 
 
   public boolean isSystem() {
     return this == SYSTEM;
+  }
+
+  /** Whether {@code record} (a call record) names this caller in its {@code caller} field. */
+  public boolean isNamedIn(JsonValue record) {
+    return record instanceof JsonObject o && id.equals(o.getString("caller", null));
   }
 
   public boolean hasRole(String role) {

@@ -112,7 +112,7 @@ public class DataService {
     if (!permissions.applies(caller)) {
       return true;
     }
-    if (path.isSystem() && path.segment(0).equals(CALLS)) {
+    if (isCallRecord(path)) {
       if (seen != null && path.size() >= 2) {
         seen.accept(path.prefix(2));
       }
@@ -136,9 +136,7 @@ public class DataService {
     if (!r.exists()) {
       return true; // watched before the call is made, to see its outcome
     }
-    JsonValue record = JsonText.parse(r.value());
-    return record instanceof jakarta.json.JsonObject o
-        && caller.id().equals(o.getString("caller", null));
+    return caller.isNamedIn(JsonText.parse(r.value()));
   }
 
   /**
@@ -149,8 +147,7 @@ public class DataService {
     if (!permissions.applies(caller)) {
       return false;
     }
-    return (path.isSystem() && path.segment(0).equals(CALLS))
-        || permissions.readDependsOnData(caller, path);
+    return isCallRecord(path) || permissions.readDependsOnData(caller, path);
   }
 
   /**
@@ -345,10 +342,12 @@ public class DataService {
    * and calls can be listed.
    */
   public static Path readablePath(Path path) {
-    if (path.isSystem() && path.segment(0).equals(CALLS)) {
-      return path;
-    }
-    return clientPath(path);
+    return isCallRecord(path) ? path : clientPath(path);
+  }
+
+  /** {@code /.calls} or below: server function call records. */
+  private static boolean isCallRecord(Path path) {
+    return path.isSystem() && path.segment(0).equals(CALLS);
   }
 
   private static final String CALLS = ".calls";

@@ -352,7 +352,7 @@ public final class FunctionRunner {
       ReadResult existing = store().read(recordPath);
       Permissions perms = permissions;
       if (existing.exists()) {
-        if (perms.applies(caller) && !ownRecord(existing, caller)) {
+        if (perms.applies(caller) && !caller.isNamedIn(parse(existing.value()))) {
           future.complete(refused(callId, function, "this call id belongs to another caller"));
           return future;
         }
@@ -409,11 +409,6 @@ public final class FunctionRunner {
       }
     }
     return future;
-  }
-
-  private static boolean ownRecord(ReadResult record, Caller caller) {
-    JsonValue v = parse(record.value());
-    return v instanceof JsonObject o && caller.id().equals(o.getString("caller", null));
   }
 
   private static JsonValue parse(Value v) {

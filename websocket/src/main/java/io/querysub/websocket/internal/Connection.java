@@ -208,10 +208,15 @@ public final class Connection {
 
   /** Closes every watch and drops what is queued. Safe to call more than once, from any thread. */
   public void close() {
+    closeWatches();
+    out.shutdown();
+  }
+
+  /** Marks the connection closed (no watch is kept after) and closes every watch it holds. */
+  private void closeWatches() {
     synchronized (this) {
       closed = true;
     }
-    out.shutdown();
     for (ActiveWatch w : watches.values()) {
       w.close();
     }
@@ -342,13 +347,15 @@ public final class Connection {
                   : FrameWriter.pathSnapshot(id, r, since == null || r.version().isAfter(since));
         }
         case CHILDREN, SUBTREE -> {
-          FilteredScope scope =
-              w.mode() == WatchMode.ONCE || !FilteredScope.needed(data, caller)
-                  ? null
-                  : new FilteredScope(
-                      data, caller, hub, executor, () -> restart(active, w.kind(), path));
-          active.scope = scope;
-          if (scope != null) {
+          if (FilteredScope.needed(data, caller)) {
+            FilteredScope scope =
+                new FilteredScope(
+                    data,
+                    caller,
+                    hub,
+                    executor,
+                    w.mode() == WatchMode.ONCE ? null : () -> restart(active, w.kind(), path));
+            active.scope = scope;
             active.onClose(scope::close);
           }
           frame = startScoped(active, w.kind(), path, deliver);
@@ -373,36 +380,23 @@ public final class Connection {
 
   /**
    * Starts the engine watch of a children or subtree watch and returns its snapshot frame, both
-   * filtered for the caller when permissions apply (a one-time watch with the caller's filter but
-   * without following data).
+   * filtered by the watch's scope when permissions apply.
    */
   private String startScoped(
       ActiveWatch active, WatchKind kind, Path path, Consumer<ChangeBatch> deliver) {
     FilteredScope scope = active.scope;
-    FilteredScope filter =
-        scope != null
-            ? scope
-            : FilteredScope.needed(data, caller)
-                ? new FilteredScope(data, caller, hub, executor, () -> {})
-                : null;
-    Consumer<ChangeBatch> sink = filter == null ? deliver : filter.sink(deliver);
+    Consumer<ChangeBatch> sink = scope == null ? deliver : scope.sink(deliver);
     WatchHub h = hub.get();
     if (kind == WatchKind.CHILDREN) {
       WatchHub.Started<ChildrenPage> s = h.watchChildren(path, settings.maxWatchKeys(), sink);
       active.restarted(s.watch());
-      ChildrenPage page = filter == null ? s.snapshot() : filter.children(s.snapshot());
-      if (scope == null && filter != null) {
-        filter.close();
-      }
-      return FrameWriter.childrenSnapshot(active.id, page);
+      return FrameWriter.childrenSnapshot(
+          active.id, scope == null ? s.snapshot() : scope.children(s.snapshot()));
     }
     WatchHub.Started<Subtree> s = h.watchSubtree(path, settings.maxSubtreePaths(), sink);
     active.restarted(s.watch());
-    Subtree tree = filter == null ? s.snapshot() : filter.subtree(s.snapshot());
-    if (scope == null && filter != null) {
-      filter.close();
-    }
-    return FrameWriter.subtreeSnapshot(active.id, tree);
+    return FrameWriter.subtreeSnapshot(
+        active.id, scope == null ? s.snapshot() : scope.subtree(s.snapshot()));
   }
 
   /**
@@ -526,13 +520,7 @@ public final class Connection {
 
   /** Sends {@code frame}, then ends the session with {@code code}, leaving no watch open. */
   private void closeAfter(String frame, int code, String reason) {
-    synchronized (this) {
-      closed = true;
-    }
-    for (ActiveWatch w : watches.values()) {
-      w.close();
-    }
-    watches.clear();
+    closeWatches();
     out.sendThenClose(frame, code, reason);
   }
 

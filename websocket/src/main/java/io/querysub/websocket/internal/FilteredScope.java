@@ -41,13 +41,17 @@ final class FilteredScope {
   private final Caller caller;
   private final Supplier<WatchHub> hub;
   private final Executor executor;
-  private final Runnable restart;
+  private final Runnable restart; // null: a one-time watch, which follows nothing
   private final Set<Path> followed = ConcurrentHashMap.newKeySet();
   private final List<Watch> watches = new CopyOnWriteArrayList<>();
   private final AtomicBoolean restartPending = new AtomicBoolean();
   private volatile RuleSet rules;
   private volatile boolean closed;
 
+  /**
+   * @param restart what starts the watch over when data its decisions read or the rules change;
+   *     null for a one-time watch (its snapshot is filtered, and nothing is followed)
+   */
   FilteredScope(
       DataService data,
       Caller caller,
@@ -131,7 +135,7 @@ final class FilteredScope {
 
   /** Watches a data path a decision read, once, from the executor (not the hub's thread). */
   private void follow(Path dep) {
-    if (closed || followed.size() >= MAX_FOLLOWED || !followed.add(dep)) {
+    if (restart == null || closed || followed.size() >= MAX_FOLLOWED || !followed.add(dep)) {
       return;
     }
     executor.execute(
@@ -149,7 +153,7 @@ final class FilteredScope {
 
   /** Data a decision read, or the rules, changed: one restart, however many changes come. */
   private void changed() {
-    if (closed || !restartPending.compareAndSet(false, true)) {
+    if (restart == null || closed || !restartPending.compareAndSet(false, true)) {
       return;
     }
     executor.execute(
