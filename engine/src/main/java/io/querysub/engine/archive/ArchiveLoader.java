@@ -129,7 +129,7 @@ public final class ArchiveLoader {
   }
 
   /** A value whose text is the object {@code ref} names, read and checked on first use. */
-  static Value lazy(ArchiveStore archive, LargeRef ref) {
+  public static Value lazy(ArchiveStore archive, LargeRef ref) {
     if (ref.size() > Integer.MAX_VALUE - 8) {
       throw new IllegalStateException("archived value " + ref.key() + " is too large to load");
     }
@@ -137,7 +137,7 @@ public final class ArchiveLoader {
   }
 
   /** Reads a large value's object and checks its size and checksum. */
-  static byte[] readLarge(ArchiveStore archive, LargeRef ref) {
+  public static byte[] readLarge(ArchiveStore archive, LargeRef ref) {
     byte[] b;
     try {
       b = archive.get(ref.key());

@@ -61,12 +61,15 @@ public final class Archiver implements GoldenSink, AutoCloseable {
 
   // Round state: only the round in progress touches these (under roundLock).
   private final Object roundLock = new Object();
-  private Manifest current;
+  private volatile Manifest current;
   private long nextSegmentSequence;
   private final Map<String, List<String>> largeBySegment;
 
   /** Per round, oldest first: the objects its manifest stopped listing, deleted two rounds on. */
   private final List<Set<String>> doomed = new ArrayList<>();
+
+  private final java.util.concurrent.atomic.AtomicInteger pins =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private volatile ArchiveStatus status;
   private volatile Thread thread;
@@ -244,21 +247,9 @@ public final class Archiver implements GoldenSink, AutoCloseable {
       segments = mergeIfNeeded(p, segments, dropped);
     }
     Version archivedUpTo = max(current.archivedUpTo(), upTo);
-    List<String> large = new ArrayList<>();
-    for (SegmentRef r : segments) {
-      large.addAll(largeBySegment.getOrDefault(r.key(), List.of()));
-    }
-    Manifest next =
-        new Manifest(current.sequence() + 1, options.partitions(), archivedUpTo, segments, large);
-    byte[] bytes = ManifestCodec.encode(next);
     FailPoints.hit(FailPoints.ARCHIVE_BEFORE_MANIFEST);
-    String key = ArchiveKeys.manifest(next.sequence());
-    archive.put(key, bytes);
-    if (!ManifestCodec.decode(archive.get(key)).equals(next)) {
-      throw new IOException("the manifest read back from " + key + " differs from the one written");
-    }
+    publish(segments, archivedUpTo);
     // The manifest counts from here on.
-    current = next;
     synchronized (pendingLock) {
       pending.subList(0, batch.size()).clear();
       pendingWrites -= written;
@@ -275,18 +266,31 @@ public final class Archiver implements GoldenSink, AutoCloseable {
 
   /** Writes {@code ws} (one partition's, in version order) as segments of about the size limit. */
   private List<SegmentRef> writeSegments(int partition, List<ArchivedWrite> ws) throws IOException {
+    return writeSegments(partition, ws, options.maxSegmentBytes(), null);
+  }
+
+  /**
+   * Writes {@code ws} as segments of about {@code targetBytes} each; {@code afterEach} (may be
+   * null) runs after each segment is stored.
+   */
+  private List<SegmentRef> writeSegments(
+      int partition, List<ArchivedWrite> ws, long targetBytes, Runnable afterEach)
+      throws IOException {
     List<SegmentRef> out = new ArrayList<>();
     int from = 0;
     while (from < ws.size()) {
       long size = 0;
       int to = from;
-      while (to < ws.size() && (to == from || size < options.maxSegmentBytes())) {
+      while (to < ws.size() && (to == from || size < targetBytes)) {
         ArchivedWrite w = ws.get(to);
         long v = w.value() == null ? 64 : Math.min(w.value().size(), options.largeValueBytes());
         size += 64 + w.path().toString().length() + v;
         to++;
       }
       out.add(writeSegment(partition, ws.subList(from, to)));
+      if (afterEach != null) {
+        afterEach.run();
+      }
       from = to;
     }
     return out;
@@ -412,11 +416,17 @@ public final class Archiver implements GoldenSink, AutoCloseable {
         }
       }
       // Objects dropped by the manifest before the previous one are listed by no kept manifest.
-      while (doomed.size() >= KEPT_MANIFESTS) {
-        for (String key : doomed.remove(0)) {
+      // While a reader holds a pin (a backup copying a manifest's segments) nothing is deleted.
+      while (doomed.size() >= KEPT_MANIFESTS && pins.get() == 0) {
+        Set<String> keys = doomed.get(0);
+        if (!keys.isEmpty()) {
+          FailPoints.hit(FailPoints.ARCHIVE_BEFORE_DELETE);
+        }
+        for (String key : keys) {
           largeBySegment.remove(key);
           archive.delete(key);
         }
+        doomed.remove(0);
       }
     } catch (IOException e) {
       // Garbage waits for the next round or the next start; nothing that counts depends on it.
@@ -433,11 +443,23 @@ public final class Archiver implements GoldenSink, AutoCloseable {
   public int deleteUnlisted() throws IOException {
     synchronized (roundLock) {
       Set<String> listed = new HashSet<>();
+      Set<String> current = new HashSet<>();
       for (Manifest m : Manifests.kept(archive, KEPT_MANIFESTS)) {
+        Set<String> keys = m.sequence() == this.current.sequence() ? current : new HashSet<>();
         for (SegmentRef r : m.segments()) {
-          listed.add(r.key());
+          keys.add(r.key());
         }
-        listed.addAll(m.largeValues());
+        keys.addAll(m.largeValues());
+        listed.addAll(keys);
+      }
+      if (doomed.isEmpty() && !current.isEmpty()) {
+        // What only the fallback manifest lists is garbage once the next manifest is written: a
+        // process that died between a manifest and its deletes left it (the merge job's restart).
+        Set<String> fallbackOnly = new HashSet<>(listed);
+        fallbackOnly.removeAll(current);
+        if (!fallbackOnly.isEmpty()) {
+          doomed.add(fallbackOnly);
+        }
       }
       int n = 0;
       for (String prefix : List.of("segments/", "values/")) {
@@ -450,6 +472,192 @@ public final class Archiver implements GoldenSink, AutoCloseable {
       }
       return n;
     }
+  }
+
+  /**
+   * What a merge of one partition did.
+   *
+   * @param partition the partition
+   * @param segmentsBefore its segments before
+   * @param segmentsAfter its segments after (the same when nothing was merged)
+   * @param recordsRead writes read from the old segments
+   * @param recordsWritten writes in the new segments (fewer: history past the retention, and the
+   *     same write archived twice, are dropped)
+   * @param bytesRead bytes of the old segments
+   * @param bytesWritten bytes of the new segments
+   * @param skipped why nothing was merged, or null when the partition was merged
+   */
+  public record MergeResult(
+      int partition,
+      int segmentsBefore,
+      int segmentsAfter,
+      long recordsRead,
+      long recordsWritten,
+      long bytesRead,
+      long bytesWritten,
+      String skipped) {}
+
+  /**
+   * Merges the segments of {@code partition} into as few segments of about {@code targetBytes} as
+   * hold them, applying the history retention, when that lowers their number. Runs between rounds
+   * (never during one). The new segments count only once the manifest that lists them instead of
+   * the old ones is written and read back; the old ones are deleted only after two more manifests
+   * (and no pin) no longer list them. A crash at any point leaves either the old segments or the
+   * new ones listed, never both and never neither; uploads no manifest lists are deleted by {@link
+   * #deleteUnlisted} at the next start.
+   *
+   * @throws IOException when the store failed; nothing counted, the old segments stay listed
+   */
+  public MergeResult mergePartition(int partition, long targetBytes) throws IOException {
+    if (partition < 0 || partition >= current.partitions()) {
+      throw new IllegalArgumentException(
+          "partition " + partition + " is not in 0.." + (current.partitions() - 1));
+    }
+    if (targetBytes < 1024) {
+      throw new IllegalArgumentException("a target segment size below 1 KiB: " + targetBytes);
+    }
+    synchronized (roundLock) {
+      List<SegmentRef> mine = new ArrayList<>();
+      long bytes = 0;
+      long records = 0;
+      for (SegmentRef r : current.segments()) {
+        if (r.partition() == partition) {
+          mine.add(r);
+          bytes += r.bytes();
+          records += r.records();
+        }
+      }
+      long wanted = Math.max(1, (bytes + targetBytes - 1) / targetBytes);
+      if (mine.size() <= wanted) {
+        return new MergeResult(
+            partition,
+            mine.size(),
+            mine.size(),
+            0,
+            0,
+            0,
+            0,
+            "already " + mine.size() + " segments");
+      }
+      List<ArchivedWrite> all = new ArrayList<>();
+      for (SegmentRef r : mine) {
+        SegmentScan scan = SegmentCodec.scan(archive.get(r.key()));
+        if (!scan.clean() || scan.writes().size() != r.records()) {
+          LOG.warning(
+              () ->
+                  "archive segment "
+                      + r.key()
+                      + " is damaged; partition "
+                      + partition
+                      + " is not merged");
+          return new MergeResult(
+              partition,
+              mine.size(),
+              mine.size(),
+              0,
+              0,
+              0,
+              0,
+              "segment " + r.key() + " is damaged");
+        }
+        all.addAll(scan.writes());
+      }
+      List<ArchivedWrite> kept =
+          PartitionMerge.merge(all, clock.getAsLong(), options.historyRetention());
+      List<SegmentRef> fresh =
+          kept.isEmpty()
+              ? List.of()
+              : writeSegments(
+                  partition,
+                  kept,
+                  targetBytes,
+                  () -> FailPoints.hit(FailPoints.MERGE_AFTER_SEGMENT));
+      Set<String> dropped = new HashSet<>();
+      Set<String> old = new HashSet<>();
+      for (SegmentRef r : mine) {
+        old.add(r.key());
+        dropped.add(r.key());
+        dropped.addAll(largeBySegment.getOrDefault(r.key(), List.of()));
+      }
+      List<SegmentRef> segments = new ArrayList<>();
+      for (SegmentRef r : current.segments()) {
+        if (!old.contains(r.key())) {
+          segments.add(r);
+        }
+      }
+      long written = 0;
+      long writtenRecords = 0;
+      for (SegmentRef r : fresh) {
+        segments.add(r);
+        written += r.bytes();
+        writtenRecords += r.records();
+        largeBySegment.getOrDefault(r.key(), List.of()).forEach(dropped::remove);
+      }
+      FailPoints.hit(FailPoints.MERGE_BEFORE_MANIFEST);
+      publish(segments, current.archivedUpTo());
+      FailPoints.hit(FailPoints.MERGE_AFTER_MANIFEST);
+      collectGarbage(dropped);
+      publishStatus();
+      return new MergeResult(
+          partition, mine.size(), fresh.size(), all.size(), writtenRecords, bytes, written, null);
+    }
+  }
+
+  /** Writes the next manifest listing {@code segments} and reads it back; it counts from here. */
+  private void publish(List<SegmentRef> segments, Version archivedUpTo) throws IOException {
+    List<String> large = new ArrayList<>();
+    for (SegmentRef r : segments) {
+      large.addAll(largeBySegment.getOrDefault(r.key(), List.of()));
+    }
+    Manifest next =
+        new Manifest(current.sequence() + 1, options.partitions(), archivedUpTo, segments, large);
+    byte[] bytes = ManifestCodec.encode(next);
+    String key = ArchiveKeys.manifest(next.sequence());
+    archive.put(key, bytes);
+    if (!ManifestCodec.decode(archive.get(key)).equals(next)) {
+      throw new IOException("the manifest read back from " + key + " differs from the one written");
+    }
+    current = next;
+  }
+
+  /**
+   * Keeps every object of the current manifest in the store until the pin is closed: superseded
+   * objects are not deleted meanwhile (they are deleted by the first round after). For readers that
+   * copy a manifest's objects for longer than two rounds, such as a backup.
+   */
+  public Pin pin() {
+    pins.incrementAndGet();
+    return new Pin();
+  }
+
+  /** A hold on the archive's objects; see {@link #pin}. Closing it twice is harmless. */
+  public final class Pin implements AutoCloseable {
+    private final java.util.concurrent.atomic.AtomicBoolean open =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+
+    private Pin() {}
+
+    @Override
+    public void close() {
+      if (open.compareAndSet(true, false)) {
+        pins.decrementAndGet();
+      }
+    }
+  }
+
+  /** The manifest in force: what readers of the archive trust now. */
+  public Manifest current() {
+    return current;
+  }
+
+  /** The store this archiver writes to. */
+  public ArchiveStore store() {
+    return archive;
+  }
+
+  /** How this archiver works. */
+  public ArchiverOptions options() {
+    return options;
   }
 
   /** Where archiving stands (the count of waiting writes is read now). */

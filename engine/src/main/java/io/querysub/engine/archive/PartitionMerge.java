@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public final class PartitionMerge {
   /** Version order, then path order: the order of a segment's writes. */
-  static final Comparator<ArchivedWrite> ORDER =
+  public static final Comparator<ArchivedWrite> ORDER =
       Comparator.comparing(ArchivedWrite::version).thenComparing(w -> w.path().toString());
 
   private PartitionMerge() {}

@@ -20,4 +20,5 @@ public record SegmentRef(
     long records,
     long bytes,
     Version minVersion,
-    Version maxVersion) {}
+    Version maxVersion)
+    implements java.io.Serializable {}

@@ -33,6 +33,18 @@ public final class FailPoints {
 
   public static final String ARCHIVE_BEFORE_MANIFEST = "archive.beforeManifest";
 
+  /** Before a superseded archive object (segment, large value) is deleted. */
+  public static final String ARCHIVE_BEFORE_DELETE = "archive.beforeDelete";
+
+  /** A merge of one partition wrote a new segment (not yet listed by any manifest). */
+  public static final String MERGE_AFTER_SEGMENT = "merge.afterSegment";
+
+  /** A merge wrote all its new segments; the manifest that lists them is not written yet. */
+  public static final String MERGE_BEFORE_MANIFEST = "merge.beforeManifest";
+
+  /** A merge's manifest is written; the segments it replaced are still in the store. */
+  public static final String MERGE_AFTER_MANIFEST = "merge.afterManifest";
+
   /** The exit status of a {@code crash} action. */
   public static final int CRASH_STATUS = 137;
 
