@@ -78,9 +78,9 @@ public record ArchiveSettings(
    */
   public static ArchiveSettings read(Function<String, Optional<String>> source, Path dataDir) {
     SettingValues in = new SettingValues(source);
-    Store store = store(in);
-    Path dir = directory(in, dataDir);
-    S3Settings s3 = store == Store.S3 ? s3(in) : null;
+    Store store = store(in, PREFIX);
+    Path dir = directory(in, PREFIX, dataDir.resolve("archive"));
+    S3Settings s3 = store == Store.S3 ? s3(in, PREFIX) : null;
     Duration interval = in.duration(INTERVAL, "5s", Duration.ofMillis(10));
     int partitions = in.integer(PARTITIONS, 16, 1, 1024);
     if (partitions > 0 && Integer.bitCount(partitions) != 1) {
@@ -95,47 +95,80 @@ public record ArchiveSettings(
         store, dir, s3, interval, partitions, large, retention, maxSegments, retryMax);
   }
 
-  private static Store store(SettingValues in) {
-    String text = in.raw(STORE, "local");
+  /** The prefix of the archive's keys. */
+  public static final String PREFIX = "querysub.archive.";
+
+  /**
+   * Where another group of keys keeps objects, read like the archive's own store keys under {@code
+   * prefix} ({@code prefix + "store"}, {@code "dir"}, {@code "s3.endpoint"}, ...): a backup
+   * location. Without a {@code dir} key the local store is {@code defaultDir}.
+   *
+   * @return the store's kind, directory and S3 settings (the archiver's fields hold defaults)
+   * @throws ConfigurationException listing every invalid setting, each by its key
+   */
+  public static ArchiveSettings readStore(
+      Function<String, Optional<String>> source, String prefix, Path defaultDir) {
+    SettingValues in = new SettingValues(source);
+    Store store = store(in, prefix);
+    Path dir = directory(in, prefix, defaultDir);
+    S3Settings s3 = store == Store.S3 ? s3(in, prefix) : null;
+    in.check();
+    ArchiveSettings d = defaults(defaultDir);
+    return new ArchiveSettings(
+        store,
+        dir,
+        s3,
+        d.interval(),
+        d.partitions(),
+        d.largeValueBytes(),
+        d.historyRetention(),
+        d.maxSegmentsPerPartition(),
+        d.retryMax());
+  }
+
+  private static Store store(SettingValues in, String prefix) {
+    String key = prefix + "store";
+    String text = in.raw(key, "local");
     return switch (text.toLowerCase(Locale.ROOT)) {
       case "local" -> Store.LOCAL;
       case "s3" -> Store.S3;
       case "none" -> Store.NONE;
       default -> {
-        in.problem(STORE + "=" + text + ": must be local, s3 or none");
+        in.problem(key + "=" + text + ": must be local, s3 or none");
         yield Store.NONE;
       }
     };
   }
 
-  private static Path directory(SettingValues in, Path dataDir) {
-    String text = in.raw(DIR, "");
+  private static Path directory(SettingValues in, String prefix, Path fallback) {
+    String key = prefix + "dir";
+    String text = in.raw(key, "");
     if (text.isEmpty()) {
-      return dataDir.resolve("archive").toAbsolutePath().normalize();
+      return fallback.toAbsolutePath().normalize();
     }
     try {
       return Path.of(text).toAbsolutePath().normalize();
     } catch (InvalidPathException e) {
-      in.problem(DIR + "=" + text + ": not a usable directory name (" + e.getReason() + ")");
+      in.problem(key + "=" + text + ": not a usable directory name (" + e.getReason() + ")");
       return null;
     }
   }
 
   /** The S3 group; null (with problems recorded) when any part is wrong. */
-  private static S3Settings s3(SettingValues in) {
-    String endpoint = required(in, S3_ENDPOINT);
-    String region = in.raw(S3_REGION, "us-east-1");
-    String bucket = required(in, S3_BUCKET);
-    String accessKey = required(in, S3_ACCESS_KEY);
-    String secretKey = required(in, S3_SECRET_KEY);
-    String prefix = S3Settings.normalizePrefix(in.raw(S3_PREFIX, ""));
-    boolean createBucket = in.bool(S3_CREATE_BUCKET, false);
-    Duration timeout = in.duration(S3_TIMEOUT, "10s", Duration.ofMillis(100));
+  private static S3Settings s3(SettingValues in, String p) {
+    String endpoint = required(in, p, p + "s3.endpoint");
+    String region = in.raw(p + "s3.region", "us-east-1");
+    String bucket = required(in, p, p + "s3.bucket");
+    String accessKey = required(in, p, p + "s3.accessKey");
+    String secretKey = required(in, p, p + "s3.secretKey");
+    String prefix = S3Settings.normalizePrefix(in.raw(p + "s3.prefix", ""));
+    boolean createBucket = in.bool(p + "s3.createBucket", false);
+    Duration timeout = in.duration(p + "s3.timeout", "10s", Duration.ofMillis(100));
     boolean ok = endpoint != null && bucket != null && accessKey != null && secretKey != null;
-    ok &= rule(in, S3_ENDPOINT, endpoint, S3Settings.endpointProblem(orEmpty(endpoint)));
-    ok &= rule(in, S3_REGION, region, S3Settings.regionProblem(region));
-    ok &= rule(in, S3_BUCKET, bucket, S3Settings.bucketProblem(orEmpty(bucket)));
-    ok &= rule(in, S3_PREFIX, prefix, S3Settings.prefixProblem(prefix));
+    ok &= rule(in, p + "s3.endpoint", endpoint, S3Settings.endpointProblem(orEmpty(endpoint)));
+    ok &= rule(in, p + "s3.region", region, S3Settings.regionProblem(region));
+    ok &= rule(in, p + "s3.bucket", bucket, S3Settings.bucketProblem(orEmpty(bucket)));
+    ok &= rule(in, p + "s3.prefix", prefix, S3Settings.prefixProblem(prefix));
     if (!ok || in.hasProblems()) {
       return null;
     }
@@ -143,10 +176,10 @@ public record ArchiveSettings(
         endpoint, region, bucket, accessKey, secretKey, prefix, createBucket, timeout);
   }
 
-  private static String required(SettingValues in, String key) {
+  private static String required(SettingValues in, String p, String key) {
     String text = in.raw(key, "");
     if (text.isEmpty()) {
-      in.problem(key + ": required when " + STORE + "=s3");
+      in.problem(key + ": required when " + p + "store=s3");
       return null;
     }
     return text;

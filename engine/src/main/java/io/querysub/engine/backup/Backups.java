@@ -57,7 +57,8 @@ public final class Backups {
   }
 
   /** One object to copy from the archive into the backup location. */
-  public record CopyItem(String sourceKey, String backupKey, long bytes, SegmentRef ref) {}
+  public record CopyItem(String sourceKey, String backupKey, long bytes, SegmentRef ref)
+      implements java.io.Serializable {}
 
   /** A partition's digest and how many paths hold a value in it. */
   public record PartitionDigest(String digest, long paths) {}
@@ -286,6 +287,7 @@ public final class Backups {
               + " expected");
     }
     target.put(item.backupKey(), bytes);
+    io.querysub.engine.fail.FailPoints.hit(io.querysub.engine.fail.FailPoints.BACKUP_AFTER_COPY);
     long size = target.size(item.backupKey());
     if (size != bytes.length) {
       throw new IOException(

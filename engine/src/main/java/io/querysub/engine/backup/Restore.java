@@ -200,18 +200,21 @@ public final class Restore {
       List<ArchivedWrite> state,
       StateDigest.LargeValues large,
       int batch,
-      int maxPaths)
+      int maxPaths,
+      java.util.function.Predicate<Path> scope)
       throws IOException {
     boolean system = !root.isRoot() && root.isSystem();
     Subtree now = store.subtree(root, maxPaths);
     Map<Path, Value> current = new LinkedHashMap<>();
     for (Subtree.Entry e : now.entries()) {
-      current.put(e.path(), e.value());
+      if (scope.test(e.path())) {
+        current.put(e.path(), e.value());
+      }
     }
     List<Write> writes = new ArrayList<>();
     long unchanged = 0;
     for (ArchivedWrite w : state) {
-      if (!root.contains(w.path()) || (w.path().isSystem() && !system)) {
+      if (!root.contains(w.path()) || (w.path().isSystem() && !system) || !scope.test(w.path())) {
         continue;
       }
       byte[] bytes = w.value() != null ? w.value().jsonBytes() : large.bytes(w.large());

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Tests arm points with {@link #arm}; a process can be started with them armed through the
  * system property {@code querysub.failpoints}, a comma-separated list of {@code point=action},
  * where the action is {@code crash} (halt the JVM at once, as {@code kill -9} would, exit status
- * {@value #CRASH_STATUS}) or {@code fail} (throw {@link FailPointException}), optionally followed
+ * {@value #CRASH_STATUS}), {@code fail} (throw {@link FailPointException}) or {@code delay:N}
+ * (sleep N milliseconds, to slow a job down so a test can act in its middle), optionally followed
  * by {@code @N} to fire only at the N-th hit: {@code wal.beforeSync=crash@250}.
  */
 public final class FailPoints {
@@ -35,6 +36,9 @@ public final class FailPoints {
 
   /** Before a superseded archive object (segment, large value) is deleted. */
   public static final String ARCHIVE_BEFORE_DELETE = "archive.beforeDelete";
+
+  /** A backup copied one object to its location. */
+  public static final String BACKUP_AFTER_COPY = "backup.afterCopy";
 
   /** A merge of one partition wrote a new segment (not yet listed by any manifest). */
   public static final String MERGE_AFTER_SEGMENT = "merge.afterSegment";
@@ -106,6 +110,17 @@ public final class FailPoints {
     };
   }
 
+  /** Sleeps {@code millis} (slows a step down so a test can act in the middle of it). */
+  public static Action delay(long millis) {
+    return point -> {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+  }
+
   /** {@code action} at the {@code n}-th hit only (counting from 1). */
   public static Action atHit(long n, Action action) {
     AtomicLong hits = new AtomicLong();
@@ -144,14 +159,29 @@ public final class FailPoints {
         }
         what = what.substring(0, at);
       }
-      Action a =
-          switch (what) {
-            case "crash" -> crash();
-            case "fail" -> fail();
-            default ->
-                throw new IllegalArgumentException(
-                    "querysub.failpoints: action must be crash or fail, got " + p);
-          };
+      Action a;
+      if (what.startsWith("delay:")) {
+        long ms;
+        try {
+          ms = Long.parseLong(what.substring("delay:".length()));
+        } catch (NumberFormatException e) {
+          ms = -1;
+        }
+        if (ms < 0) {
+          throw new IllegalArgumentException(
+              "querysub.failpoints: delay:N needs a number of milliseconds, got " + p);
+        }
+        a = delay(ms);
+      } else {
+        a =
+            switch (what) {
+              case "crash" -> crash();
+              case "fail" -> fail();
+              default ->
+                  throw new IllegalArgumentException(
+                      "querysub.failpoints: action must be crash, fail or delay:N, got " + p);
+            };
+      }
       arm(point, nth > 0 ? atHit(nth, a) : a);
     }
   }

@@ -216,7 +216,7 @@ class BackupTest {
       state.addAll(Restore.state(source, p, b.version(), root));
     }
     Restore.Applied applied =
-        Restore.applyToStore(node.store, root, state, source.large(), 7, 10_000);
+        Restore.applyToStore(node.store, root, state, source.large(), 7, 10_000, x -> true);
     assertThat(applied.written()).isEqualTo(2); // m1 back to its old value, m2 back
     assertThat(applied.deleted()).isEqualTo(1); // extra
     assertThat(applied.unchanged()).isEqualTo(18);

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * wrapper script: the process is the JVM, so killing it kills the node). Its output goes to a log
  * file of its own.
  */
-final class MicroProcess {
+public final class MicroProcess {
   private static final Pattern RECOVERY =
       Pattern.compile("Querysub recovery: (\\d+) commits .* recovery took (\\d+) ms");
   private static final Pattern ARCHIVE =
@@ -37,9 +37,9 @@ final class MicroProcess {
           "-Dquerysub.archive.interval=200ms",
           "-Dquerysub.walSegmentSize=64KiB");
 
-  final Process process;
-  final int port;
-  final Path log;
+  public final Process process;
+  public final int port;
+  public final Path log;
   final long startedNanos = System.nanoTime();
 
   /** True when started with a crash failpoint armed. */
@@ -55,11 +55,11 @@ final class MicroProcess {
   }
 
   /** Deletes the runtime directory Payara Micro unpacked (once the process is gone). */
-  void deleteRoot() throws IOException {
+  public void deleteRoot() throws IOException {
     deleteTree(root);
   }
 
-  static MicroProcess start(
+  public static MicroProcess start(
       Path microJar, Path war, Path dataDir, Path workDir, String name, List<String> extraOptions)
       throws IOException {
     int port = freePort();
@@ -98,7 +98,7 @@ final class MicroProcess {
     return new MicroProcess(p, port, log, root);
   }
 
-  URI uri(String path) {
+  public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }
 
@@ -109,7 +109,7 @@ final class MicroProcess {
    * Polls readiness until UP with the node's own check, the process exits, or time runs out. Uses a
    * plain connection per poll, so no client state outlives a killed node.
    */
-  boolean awaitReady(Duration timeout) throws InterruptedException {
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline && process.isAlive()) {
       try {
@@ -141,7 +141,7 @@ final class MicroProcess {
    * Kills the JVM with SIGKILL ({@code Process.destroyForcibly} on Unix) and returns its exit
    * status: 137 (128 + 9) proves it died of SIGKILL, not of a shutdown that could flush anything.
    */
-  int kill9() throws InterruptedException, IOException {
+  public int kill9() throws InterruptedException, IOException {
     process.destroyForcibly();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       throw new IllegalStateException("the node did not die within 30 s of SIGKILL");
@@ -151,7 +151,7 @@ final class MicroProcess {
   }
 
   /** Stops the node with SIGTERM (a clean shutdown), forcibly after 60 s. */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
@@ -170,7 +170,7 @@ final class MicroProcess {
   }
 
   /** The number of writes the node logged as loaded from its archive, or -1. */
-  long archivedWrites() throws IOException {
+  public long archivedWrites() throws IOException {
     Matcher m = ARCHIVE.matcher(Files.readString(log));
     return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
@@ -181,13 +181,13 @@ final class MicroProcess {
     return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }
 
-  static void deleteTree(Path root) throws IOException {
+  public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }
@@ -198,7 +198,7 @@ final class MicroProcess {
     }
   }
 
-  static File file(String property) {
+  public static File file(String property) {
     String v = System.getProperty(property);
     if (v == null || !new File(v).isFile()) {
       throw new IllegalStateException(property + " must name a file (set by failsafe), got " + v);
