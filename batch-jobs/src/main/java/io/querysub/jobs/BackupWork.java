@@ -33,7 +33,7 @@ final class BackupWork implements JobWork {
     int partitions;
     ArrayList<Long> partitionBytes = new ArrayList<>(); // not an array: see MergeWork.Plan
     ArrayList<String> digests = new ArrayList<>();
-    long paths;
+    ArrayList<Long> paths = new ArrayList<>();
     long copiedObjects;
     long copiedBytes;
   }
@@ -45,6 +45,7 @@ final class BackupWork implements JobWork {
   private Archiver.Pin pin;
   private List<JobLeases.Lease> leases = List.of();
   private BackupManifest plan;
+  private BackupManifest base;
 
   BackupWork(JobWorks works, String owner) {
     this.works = works;
@@ -122,6 +123,14 @@ final class BackupWork implements JobWork {
     return c;
   }
 
+  /** The backup an incremental one builds on (its unchanged partitions' digests are reused). */
+  private BackupManifest base() throws IOException {
+    if (base == null && plan.kind() == BackupManifest.Kind.INCREMENTAL) {
+      base = Backups.get(location, plan.base());
+    }
+    return base;
+  }
+
   @Override
   public void process(Cursor c, int index) throws IOException {
     State s = (State) c.state;
@@ -135,9 +144,9 @@ final class BackupWork implements JobWork {
     }
     int p = index - s.items.size();
     if (p < s.partitions) {
-      Backups.PartitionDigest d = Backups.digestPartition(location, plan, p);
+      Backups.PartitionDigest d = Backups.digestPartition(location, plan, p, base());
       s.digests.add(d.digest());
-      s.paths += d.paths();
+      s.paths.add(d.paths());
       c.bytesDone += s.partitionBytes.get(p);
       return;
     }
@@ -147,7 +156,7 @@ final class BackupWork implements JobWork {
       }
       plan =
           Backups.publish(
-              location, plan.withResult(s.paths, s.copiedObjects, s.copiedBytes, s.digests));
+              location, plan.withResult(s.copiedObjects, s.copiedBytes, s.digests, s.paths));
     }
     c.report.put("digest", plan.digest());
     c.report.put("paths", plan.paths());

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -30,14 +31,27 @@ public class JobLeases {
   private static final Logger LOG = Logger.getLogger(JobLeases.class.getName());
   static final String MAP = "querysub-job-leases";
 
-  @Resource ManagedScheduledExecutorService scheduler;
+  @Resource ManagedScheduledExecutorService managedScheduler;
 
+  private ScheduledExecutorService scheduler;
   private IMap<String, String> grid;
   private final Map<String, Long> local = new ConcurrentHashMap<>();
   private final Map<String, String> localOwners = new ConcurrentHashMap<>();
 
+  /** For the container. */
+  public JobLeases() {}
+
+  /**
+   * Leases in {@code grid} (or in memory when null), renewed on {@code scheduler} (tests, tools).
+   */
+  JobLeases(IMap<String, String> grid, ScheduledExecutorService scheduler) {
+    this.grid = grid;
+    this.scheduler = scheduler;
+  }
+
   @PostConstruct
   void connect() {
+    scheduler = managedScheduler;
     try {
       Object hz = new InitialContext().lookup("payara/Hazelcast");
       if (hz instanceof HazelcastInstance h && h.getLifecycleService().isRunning()) {

@@ -28,6 +28,7 @@ import java.util.Objects;
  * @param digest the {@link StateDigest} of the backup's data as of {@code version}; empty in a plan
  *     not yet published
  * @param partitionDigests per partition, in order (empty in a plan)
+ * @param partitionPaths per partition, the paths holding a value (empty in a plan)
  * @param segments the segments, with where the backup keeps each
  * @param large the large values, with where the backup keeps each
  */
@@ -46,6 +47,7 @@ public record BackupManifest(
     long copiedBytes,
     String digest,
     List<String> partitionDigests,
+    List<Long> partitionPaths,
     List<Segment> segments,
     List<Large> large) {
 
@@ -71,6 +73,10 @@ public record BackupManifest(
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(digest, "digest");
     partitionDigests = List.copyOf(partitionDigests);
+    partitionPaths = List.copyOf(partitionPaths);
+    if (partitionPaths.size() != partitionDigests.size()) {
+      throw new IllegalArgumentException("a digest and a path count per partition");
+    }
     segments = List.copyOf(segments);
     large = List.copyOf(large);
   }
@@ -82,7 +88,10 @@ public record BackupManifest(
 
   /** This backup with its digests and counts filled in. */
   public BackupManifest withResult(
-      long paths, long copiedObjects, long copiedBytes, List<String> partitionDigests) {
+      long copiedObjects,
+      long copiedBytes,
+      List<String> partitionDigests,
+      List<Long> partitionPaths) {
     return new BackupManifest(
         id,
         kind,
@@ -92,14 +101,20 @@ public record BackupManifest(
         createdAtMillis,
         archiveManifest,
         partitions,
-        paths,
+        partitionPaths.stream().mapToLong(Long::longValue).sum(),
         bytes,
         copiedObjects,
         copiedBytes,
         StateDigest.combine(partitionDigests),
         partitionDigests,
+        partitionPaths,
         segments,
         large);
+  }
+
+  /** The backup keys of one partition's segments, in order. */
+  public List<String> partitionKeys(int p) {
+    return segments.stream().filter(s -> s.ref().partition() == p).map(Segment::backupKey).toList();
   }
 
   /** The segments of one partition, as sources read from the backup location. */

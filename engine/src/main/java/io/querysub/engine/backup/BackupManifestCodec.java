@@ -41,8 +41,8 @@ public final class BackupManifestCodec {
     line(b, "copiedObjects", m.copiedObjects());
     line(b, "copiedBytes", m.copiedBytes());
     line(b, "digest", m.digest());
-    for (String d : m.partitionDigests()) {
-      line(b, "p", d);
+    for (int i = 0; i < m.partitionDigests().size(); i++) {
+      line(b, "p", m.partitionDigests().get(i) + " " + m.partitionPaths().get(i));
     }
     for (BackupManifest.Segment s : m.segments()) {
       SegmentRef r = s.ref();
@@ -107,6 +107,7 @@ public final class BackupManifestCodec {
     }
     Map<String, String> fields = new LinkedHashMap<>();
     List<String> digests = new ArrayList<>();
+    List<Long> paths = new ArrayList<>();
     List<BackupManifest.Segment> segments = new ArrayList<>();
     List<BackupManifest.Large> large = new ArrayList<>();
     String[] lines = text.substring(0, last).split("\n");
@@ -121,7 +122,14 @@ public final class BackupManifestCodec {
         String name = line.substring(0, eq);
         String value = line.substring(eq + 1);
         switch (name) {
-          case "p" -> digests.add(value);
+          case "p" -> {
+            String[] f = value.split(" ");
+            if (f.length != 2) {
+              throw new ArchiveFormatException("backup manifest line " + (i + 1) + ": 2 fields");
+            }
+            digests.add(f[0]);
+            paths.add(Long.parseLong(f[1]));
+          }
           case "s" -> {
             String[] f = value.split(" ");
             if (f.length != 8) {
@@ -166,6 +174,7 @@ public final class BackupManifestCodec {
           number(fields, "copiedBytes"),
           field(fields, "digest"),
           digests,
+          paths,
           segments,
           large);
     } catch (RuntimeException e) {

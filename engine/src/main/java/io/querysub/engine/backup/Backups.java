@@ -218,6 +218,7 @@ public final class Backups {
             0,
             "",
             List.of(),
+            List.of(),
             segments,
             large);
     target.put(planKey(myId), BackupManifestCodec.encode(plan));
@@ -310,6 +311,23 @@ public final class Backups {
   }
 
   /**
+   * The digest of partition {@code p} of backup {@code b}: taken over from {@code base} (the backup
+   * an incremental one builds on, or null) when the partition holds exactly the same objects there
+   * (no write reached it in between, so its state as of either version is the same); otherwise read
+   * back from the location ({@link #digestPartition(ArchiveStore, BackupManifest, int)}).
+   */
+  public static PartitionDigest digestPartition(
+      ArchiveStore target, BackupManifest b, int p, BackupManifest base) throws IOException {
+    if (base != null
+        && base.published()
+        && base.partitions() == b.partitions()
+        && base.partitionKeys(p).equals(b.partitionKeys(p))) {
+      return new PartitionDigest(base.partitionDigests().get(p), base.partitionPaths().get(p));
+    }
+    return digestPartition(target, b, p);
+  }
+
+  /**
    * Reads partition {@code p} of the backup back from the location and digests its data as of the
    * backup's version.
    *
@@ -353,6 +371,37 @@ public final class Backups {
     }
     target.delete(planKey(done.id()));
     return done;
+  }
+
+  /**
+   * A whole backup in one call, the steps the {@code backup} job takes one by one: plan, copy,
+   * digest each partition (taking over those of an unchanged partition from the base), publish.
+   */
+  public static BackupManifest backup(
+      ArchiveStore archive,
+      Manifest m,
+      ArchiveStore target,
+      int fullEvery,
+      boolean full,
+      long nowMillis)
+      throws IOException {
+    BackupManifest plan = plan(archive, m, target, 0, fullEvery, full, nowMillis);
+    long objects = 0;
+    long bytes = 0;
+    for (CopyItem item : toCopy(target, plan)) {
+      bytes += copy(archive, target, item);
+      objects++;
+    }
+    BackupManifest base =
+        plan.kind() == BackupManifest.Kind.INCREMENTAL ? get(target, plan.base()) : null;
+    List<String> digests = new ArrayList<>();
+    List<Long> paths = new ArrayList<>();
+    for (int p = 0; p < plan.partitions(); p++) {
+      PartitionDigest d = digestPartition(target, plan, p, base);
+      digests.add(d.digest());
+      paths.add(d.paths());
+    }
+    return publish(target, plan.withResult(objects, bytes, digests, paths));
   }
 
   /** The oldest published backup at or after {@code t} (it holds the most history for it). */

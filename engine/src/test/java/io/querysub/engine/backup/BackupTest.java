@@ -52,26 +52,10 @@ class BackupTest {
     location.close();
   }
 
-  /** Runs a whole backup the way the job does: plan, copy, digest each partition, publish. */
   static BackupManifest backup(
       ArchiveStore archive, Manifest m, ArchiveStore location, int fullEvery, boolean full)
       throws IOException {
-    BackupManifest plan =
-        Backups.plan(archive, m, location, 0, fullEvery, full, System.currentTimeMillis());
-    long copied = 0;
-    long bytes = 0;
-    for (Backups.CopyItem item : Backups.toCopy(location, plan)) {
-      bytes += Backups.copy(archive, location, item);
-      copied++;
-    }
-    List<String> digests = new ArrayList<>();
-    long paths = 0;
-    for (int p = 0; p < plan.partitions(); p++) {
-      Backups.PartitionDigest d = Backups.digestPartition(location, plan, p);
-      digests.add(d.digest());
-      paths += d.paths();
-    }
-    return Backups.publish(location, plan.withResult(paths, copied, bytes, digests));
+    return Backups.backup(archive, m, location, fullEvery, full, System.currentTimeMillis());
   }
 
   private BackupManifest backup(int fullEvery) throws IOException {

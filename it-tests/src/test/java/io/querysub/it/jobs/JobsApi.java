@@ -123,6 +123,20 @@ final class JobsApi {
     throw new AssertionError("job " + id + " did not end: " + j);
   }
 
+  /** Waits until execution {@code id} has done at least {@code items} items; returns its status. */
+  JsonObject awaitItems(String token, long id, long items) throws Exception {
+    JsonObject j = job(token, id);
+    for (int i = 0; i < 800; i++) {
+      if (j.containsKey("progress")
+          && j.getJsonObject("progress").getJsonNumber("itemsDone").longValue() >= items) {
+        return j;
+      }
+      Thread.sleep(25);
+      j = job(token, id);
+    }
+    throw new AssertionError("job " + id + " did not reach " + items + " items: " + j);
+  }
+
   /** Runs a job to its end and checks it completed; returns its status. */
   JsonObject run(String token, String job, String params) throws Exception {
     JsonObject j = awaitEnd(token, start(token, job, params).getJsonNumber("id").longValue());

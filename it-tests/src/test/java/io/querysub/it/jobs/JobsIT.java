@@ -319,15 +319,7 @@ class JobsIT {
     fill(api, 120, 6, new HashMap<>());
 
     long first = api.start(admin, "backup", null).getJsonNumber("id").longValue();
-    JsonObject j = api.job(admin, first);
-    for (int i = 0;
-        i < 400
-            && (!j.containsKey("progress")
-                || j.getJsonObject("progress").getJsonNumber("itemsDone").longValue() < 3);
-        i++) {
-      Thread.sleep(25);
-      j = api.job(admin, first);
-    }
+    JsonObject j = api.awaitItems(admin, first, 3);
     long total = j.getJsonObject("progress").getJsonNumber("itemsTotal").longValue();
     assertThat(total).isGreaterThan(8);
 
@@ -366,6 +358,23 @@ class JobsIT {
 
     JsonObject checked = api.run(admin, "verify", null).getJsonObject("result");
     assertThat(checked.getBoolean("match")).as(checked.toString()).isTrue();
+
+    // Stopped on request after its current chunk, then restarted from there to completion.
+    long stoppable = api.start(admin, "backup", "{\"full\":true}").getJsonNumber("id").longValue();
+    api.awaitItems(admin, stoppable, 2);
+    JobsApi.Answer st = api.send("POST", "/api/v1/jobs/" + stoppable + "/stop", admin, null);
+    assertThat(st.status()).as(st.body()).isEqualTo(200);
+    JsonObject stopped = api.awaitEnd(admin, stoppable);
+    assertThat(stopped.getString("status")).isEqualTo("STOPPED");
+    assertThat(stopped.getJsonObject("progress").getJsonNumber("itemsDone").longValue())
+        .isLessThan(stopped.getJsonObject("progress").getJsonNumber("itemsTotal").longValue());
+    JobsApi.Answer resumed =
+        api.send("POST", "/api/v1/jobs/" + stoppable + "/restart", admin, null);
+    assertThat(resumed.status()).as(resumed.body()).isEqualTo(202);
+    JsonObject fullAgain = api.awaitEnd(admin, resumed.json().getJsonNumber("id").longValue());
+    assertThat(fullAgain.getString("status")).as(fullAgain.toString()).isEqualTo("COMPLETED");
+    assertThat(fullAgain.getJsonObject("result").getString("kind")).isEqualTo("full");
+    assertThat(keys("backups/")).hasSize(2);
     System.out.println(
         "JobsIT s3: backup of "
             + total
