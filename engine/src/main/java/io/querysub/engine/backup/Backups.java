@@ -139,15 +139,21 @@ public final class Backups {
     }
   }
 
+  /**
+   * The id of the next backup: that of a plan newer than every published backup (a backup whose job
+   * died with its node: the next one finishes it under its id, keeping what it copied), or one more
+   * than any id used.
+   */
   private static long nextId(ArchiveStore target) throws IOException {
-    long max = 0;
+    long published = 0;
     for (String key : target.list(MANIFESTS)) {
-      max = Math.max(max, id(key, MANIFESTS, ".manifest"));
+      published = Math.max(published, id(key, MANIFESTS, ".manifest"));
     }
+    long planned = 0;
     for (String key : target.list(PLANS)) {
-      max = Math.max(max, id(key, PLANS, ".plan"));
+      planned = Math.max(planned, id(key, PLANS, ".plan"));
     }
-    return max + 1;
+    return planned > published ? planned : Math.max(published, planned) + 1;
   }
 
   /**

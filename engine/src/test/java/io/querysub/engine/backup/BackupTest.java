@@ -273,6 +273,12 @@ class BackupTest {
     assertThatThrownBy(() -> Backups.get(location, plan.id()))
         .isInstanceOf(BackupException.class)
         .hasMessageContaining("does not exist");
+    // A job that died with its node left the plan: the next backup finishes it under its id.
+    BackupManifest next = backup(archiveStore, m, location, 10, false);
+    assertThat(next.id()).isEqualTo(plan.id());
+    assertThat(next.copiedObjects()).isEqualTo(items.size());
+    assertThat(Backups.plan(location, plan.id())).isEmpty();
+    assertThat(backup(archiveStore, m, location, 10, false).id()).isEqualTo(plan.id() + 1);
   }
 
   @Test
