@@ -6,7 +6,6 @@ import io.querysub.engine.version.Version;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.junit.jupiter.api.AfterEach;
@@ -68,20 +66,8 @@ class S3ArchiveIT {
   }
 
   private void startProxy(int wanted) throws Exception {
-    S3Proxy p =
-        S3Proxy.builder()
-            .blobStore(blobs)
-            .endpoint(URI.create("http://127.0.0.1:" + wanted))
-            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET)
-            .stopTimeout(0)
-            .build();
-    p.start();
-    for (int i = 0; i < 500 && !"STARTED".equals(p.getState()); i++) {
-      Thread.sleep(10);
-    }
-    assertThat(p.getState()).isEqualTo("STARTED");
-    proxy = p;
-    port = p.getPort();
+    proxy = S3Proxies.start(blobs, wanted, ACCESS, SECRET);
+    port = proxy.getPort();
   }
 
   private List<String> s3Options() {
