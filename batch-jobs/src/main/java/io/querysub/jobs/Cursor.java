@@ -27,4 +27,9 @@ public final class Cursor implements Serializable {
 
   /** name to value, in the order the job added them. */
   public final LinkedHashMap<String, Object> report = new LinkedHashMap<>();
+
+  /** Adds {@code n} to the count {@code key} of the report. */
+  public void add(String key, long n) {
+    report.merge(key, n, (a, b) -> (Long) a + (Long) b);
+  }
 }

@@ -5,7 +5,6 @@ import com.hazelcast.map.IMap;
 import io.querysub.engine.error.ErrorCode;
 import io.querysub.engine.error.QuerysubException;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -169,10 +168,5 @@ public class JobLeases {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "cannot release the job lease " + name + "; it expires on its own", e);
     }
-  }
-
-  @PreDestroy
-  void stop() {
-    // Leases of this node expire on their own; held ones are released by their jobs.
   }
 }

@@ -21,7 +21,7 @@ public class JobWorks {
     return switch (job) {
       case "archive-merge" -> new MergeWork(this, owner);
       case "backup" -> new BackupWork(this, owner);
-      case "restore" -> new RestoreWork(this, owner);
+      case "restore" -> new RestoreWork(this);
       case "verify" -> new VerifyWork(this);
       default -> throw new IllegalArgumentException("no job named " + job);
     };

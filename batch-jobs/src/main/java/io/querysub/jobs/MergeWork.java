@@ -100,17 +100,13 @@ final class MergeWork implements JobWork {
             works.config.settings().leaseWait())) {
       r = archiver.mergePartition(p, plan.target);
     }
-    add(c, r.skipped() == null ? "partitionsMerged" : "partitionsSkipped", 1);
-    add(c, "segmentsBefore", r.segmentsBefore());
-    add(c, "segmentsAfter", r.segmentsAfter());
-    add(c, "recordsRead", r.recordsRead());
-    add(c, "recordsWritten", r.recordsWritten());
-    add(c, "bytesRead", r.bytesRead());
-    add(c, "bytesWritten", r.bytesWritten());
+    c.add(r.skipped() == null ? "partitionsMerged" : "partitionsSkipped", 1);
+    c.add("segmentsBefore", r.segmentsBefore());
+    c.add("segmentsAfter", r.segmentsAfter());
+    c.add("recordsRead", r.recordsRead());
+    c.add("recordsWritten", r.recordsWritten());
+    c.add("bytesRead", r.bytesRead());
+    c.add("bytesWritten", r.bytesWritten());
     c.bytesDone += plan.bytes.get(index);
-  }
-
-  static void add(Cursor c, String key, long n) {
-    c.report.merge(key, n, (a, b) -> (Long) a + (Long) b);
   }
 }

@@ -45,7 +45,7 @@ final class RestoreWork implements JobWork {
   private Path root;
   private Version version;
 
-  RestoreWork(JobWorks works, String owner) {
+  RestoreWork(JobWorks works) {
     this.works = works;
   }
 
@@ -150,7 +150,7 @@ final class RestoreWork implements JobWork {
     if (index < s.partitions.size()) {
       int p = s.partitions.get(index);
       List<ArchivedWrite> state = Restore.state(source, p, version, root);
-      MergeWork.add(c, "paths", state.size());
+      c.add("paths", state.size());
       if (into != null) {
         s.written.add(into.writePartition(p, state, 64L << 20));
       } else {
@@ -165,10 +165,10 @@ final class RestoreWork implements JobWork {
                 works.config.settings().restoreBatch(),
                 works.config.settings().restoreMaxPaths(),
                 path -> (path.shardHash(depth) & (parts - 1)) == p);
-        MergeWork.add(c, "written", a.written());
-        MergeWork.add(c, "deleted", a.deleted());
-        MergeWork.add(c, "unchanged", a.unchanged());
-        MergeWork.add(c, "commits", a.commits());
+        c.add("written", a.written());
+        c.add("deleted", a.deleted());
+        c.add("unchanged", a.unchanged());
+        c.add("commits", a.commits());
       }
       for (var seg : source.partition(p)) {
         c.bytesDone += seg.ref().bytes();
