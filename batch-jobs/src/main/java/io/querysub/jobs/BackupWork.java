@@ -166,6 +166,9 @@ final class BackupWork implements JobWork {
     c.report.put("copiedBytes", plan.copiedBytes());
     c.report.put("chain", plan.chain());
     c.report.put("base", plan.base());
+    Backups.Expired expired = Backups.expire(location, works.config.settings().keepChains());
+    c.report.put("expiredBackups", expired.backups());
+    c.report.put("expiredChains", expired.chains().toString());
   }
 
   @Override

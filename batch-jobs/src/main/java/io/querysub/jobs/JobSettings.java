@@ -18,6 +18,8 @@ import java.util.function.Function;
  * @param location where backups go ({@code querysub.backup.store}, {@code .dir}, {@code .s3.*},
  *     like the archive's keys)
  * @param fullEvery a backup is full when the newest chain already holds this many backups
+ * @param keepChains after each backup, chains older than the newest this many are deleted (0: none
+ *     are)
  * @param targetSegmentBytes the size {@code archive-merge} merges segments up to
  * @param schedules per job name, how often it runs on its own (absent: only on demand)
  * @param leaseTtl how long a lease outlives a member that died holding it
@@ -29,6 +31,7 @@ public record JobSettings(
     String role,
     ArchiveSettings location,
     int fullEvery,
+    int keepChains,
     int targetSegmentBytes,
     Map<String, Duration> schedules,
     Duration leaseTtl,
@@ -52,6 +55,7 @@ public record JobSettings(
     SettingValues in = new SettingValues(source);
     String role = in.raw("querysub.jobs.role", "admin");
     int fullEvery = in.integer("querysub.backup.fullEvery", 24, 1, 100_000);
+    int keepChains = in.integer("querysub.backup.keepChains", 0, 0, 100_000);
     int target =
         in.bytes("querysub.jobs.archive-merge.targetSize", "64MiB", 1024, Integer.MAX_VALUE - 64);
     Map<String, Duration> schedules = new LinkedHashMap<>();
@@ -68,6 +72,15 @@ public record JobSettings(
     int maxPaths = in.integer("querysub.jobs.restore.maxPaths", 1_000_000, 1, 100_000_000);
     in.check();
     return new JobSettings(
-        role, location, fullEvery, target, Map.copyOf(schedules), ttl, wait, batch, maxPaths);
+        role,
+        location,
+        fullEvery,
+        keepChains,
+        target,
+        Map.copyOf(schedules),
+        ttl,
+        wait,
+        batch,
+        maxPaths);
   }
 }

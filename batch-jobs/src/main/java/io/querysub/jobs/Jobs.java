@@ -32,6 +32,8 @@ import java.util.TreeMap;
  */
 @ApplicationScoped
 public class Jobs {
+  private static final String FAILED = "FAILED: ";
+
   @Inject JobProgress progress;
 
   private JobOperator operator() {
@@ -165,10 +167,21 @@ public class Jobs {
       }
     }
     String exit = e.getExitStatus();
-    String error =
-        e.getBatchStatus() == BatchStatus.FAILED && exit != null && exit.startsWith("FAILED: ")
-            ? exit.substring("FAILED: ".length())
-            : e.getBatchStatus() == BatchStatus.FAILED ? "failed (see the server log)" : null;
+    String error = null;
+    if (e.getBatchStatus() == BatchStatus.FAILED) {
+      // The reason is the job's exit status; the runtime may show the job FAILED a moment before
+      // it stores that, and the failed step's own exit status (stored first) says the same.
+      List<String> reasons = new ArrayList<>();
+      reasons.add(exit);
+      steps.forEach(s -> reasons.add(s.exitStatus()));
+      error = "failed (see the server log)";
+      for (String r : reasons) {
+        if (r != null && r.startsWith(FAILED)) {
+          error = r.substring(FAILED.length());
+          break;
+        }
+      }
+    }
     return new JobView(
         e.getExecutionId(),
         instance,

@@ -410,6 +410,67 @@ public final class Backups {
     return publish(target, plan.withResult(objects, bytes, digests, paths));
   }
 
+  /** What {@link #expire} removed. */
+  public record Expired(List<Long> chains, long backups, long objects) {}
+
+  /**
+   * Keeps the newest {@code keepChains} chains (a full backup and the incremental ones built on it)
+   * and deletes the older ones: first their manifests (from then on they do not exist), then their
+   * objects; then objects of chains that no manifest names any more (left by an expiry that died
+   * half way) and plans older than the oldest kept chain. A {@code keepChains} of 0 keeps
+   * everything.
+   */
+  public static Expired expire(ArchiveStore target, int keepChains) throws IOException {
+    if (keepChains <= 0) {
+      return new Expired(List.of(), 0, 0);
+    }
+    List<BackupManifest> all = list(target);
+    java.util.TreeSet<Long> chains = new java.util.TreeSet<>();
+    all.forEach(b -> chains.add(b.chain()));
+    if (chains.isEmpty()) {
+      return new Expired(List.of(), 0, 0);
+    }
+    List<Long> kept =
+        new ArrayList<>(chains.descendingSet()).subList(0, Math.min(keepChains, chains.size()));
+    long oldestKept = java.util.Collections.min(kept);
+    long backups = 0;
+    for (BackupManifest b : all) {
+      if (b.chain() < oldestKept) {
+        target.delete(manifestKey(b.id()));
+        backups++;
+      }
+    }
+    long objects = 0;
+    Set<Long> dropped = new java.util.TreeSet<>();
+    for (String key : target.list(CHAINS)) {
+      long chain = chainOf(key);
+      if (chain > 0 && chain < oldestKept) {
+        target.delete(key);
+        dropped.add(chain);
+        objects++;
+      }
+    }
+    for (String key : target.list(PLANS)) {
+      long id = id(key, PLANS, ".plan");
+      if (id > 0 && id < oldestKept) {
+        target.delete(key);
+      }
+    }
+    return new Expired(List.copyOf(dropped), backups, objects);
+  }
+
+  private static long chainOf(String key) {
+    int slash = key.indexOf('/', CHAINS.length());
+    if (!key.startsWith(CHAINS) || slash < 0) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(key.substring(CHAINS.length(), slash));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   /** The oldest published backup at or after {@code t} (it holds the most history for it). */
   public static Optional<BackupManifest> covering(List<BackupManifest> backups, Version t) {
     for (BackupManifest b : backups) {

@@ -287,6 +287,7 @@ class JobsIT {
                 "-Dquerysub.backup.s3.secretKey=" + SECRET,
                 "-Dquerysub.backup.s3.timeout=1s",
                 "-Dquerysub.jobs.leaseWait=500ms",
+                "-Dquerysub.backup.keepChains=1",
                 // Each object copied takes 150 ms longer: the test acts in the middle.
                 "-Dquerysub.failpoints=backup.afterCopy=delay:150"));
     JobsApi api = new JobsApi(n);
@@ -349,7 +350,14 @@ class JobsIT {
     JsonObject fullAgain = api.awaitEnd(admin, resumed.json().getJsonNumber("id").longValue());
     assertThat(fullAgain.getString("status")).as(fullAgain.toString()).isEqualTo("COMPLETED");
     assertThat(fullAgain.getJsonObject("result").getString("kind")).isEqualTo("full");
-    assertThat(keys("backups/")).hasSize(2);
+    // keepChains=1: the new full backup's chain replaced the first one, objects and all.
+    assertThat(fullAgain.getJsonObject("result").getJsonNumber("expiredBackups").longValue())
+        .isEqualTo(1);
+    assertThat(keys("backups/")).hasSize(1);
+    long chain = fullAgain.getJsonObject("result").getJsonNumber("chain").longValue();
+    assertThat(keys("chains/"))
+        .isNotEmpty()
+        .allMatch(k -> k.startsWith(String.format("chains/%020d/", chain)));
     System.out.println(
         "JobsIT s3: backup of "
             + total
