@@ -82,7 +82,11 @@ public final class FunctionRunner {
   private final Jsonb jsonb;
   private final Validator validator;
   private volatile Permissions permissions = Permissions.off();
-  private final Map<String, CompletableFuture<CallAnswer>> inFlight = new ConcurrentHashMap<>();
+
+  /** A call running now, by call id: whose it is, and its answer to come. */
+  private record InFlight(String caller, CompletableFuture<CallAnswer> future) {}
+
+  private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
   private final Map<String, FunctionStats> stats = new ConcurrentHashMap<>();
   private final Queue<Expiry> expiries = new ConcurrentLinkedQueue<>();
   // Calls this runner began before its recovery finished: their records are its own, not left
@@ -208,10 +212,11 @@ public final class FunctionRunner {
   private void resume(String callId, JsonObject record, Version recordVersion) {
     String function = record.getString("function", "");
     CompletableFuture<CallAnswer> future = new CompletableFuture<>();
-    if (inFlight.putIfAbsent(callId, future) != null) {
+    InFlight run = new InFlight(recordedCaller(record).id(), future);
+    if (inFlight.putIfAbsent(callId, run) != null) {
       return; // a caller asked again meanwhile and it runs already
     }
-    future.whenComplete((o, e) -> inFlight.remove(callId, future));
+    future.whenComplete((o, e) -> inFlight.remove(callId, run));
     FunctionDef def = registry.get(function);
     if (def == null) {
       FunctionStats none = new FunctionStats();
@@ -338,16 +343,17 @@ public final class FunctionRunner {
       throw new QuerysubException(ErrorCode.BAD_REQUEST, "callId must be 1 to 128 characters");
     }
     Path recordPath = callPath(callId);
-    CompletableFuture<CallAnswer> running = inFlight.get(callId);
+    InFlight running = inFlight.get(callId);
     if (running != null) {
-      return running;
+      return join(running, callId, function, caller);
     }
     CompletableFuture<CallAnswer> future = new CompletableFuture<>();
-    running = inFlight.putIfAbsent(callId, future);
+    InFlight mine = new InFlight(caller.id(), future);
+    running = inFlight.putIfAbsent(callId, mine);
     if (running != null) {
-      return running;
+      return join(running, callId, function, caller);
     }
-    future.whenComplete((o, e) -> inFlight.remove(callId, future));
+    future.whenComplete((o, e) -> inFlight.remove(callId, mine));
     try {
       ReadResult existing = store().read(recordPath);
       Permissions perms = permissions;
@@ -409,6 +415,19 @@ public final class FunctionRunner {
       }
     }
     return future;
+  }
+
+  /**
+   * The answer of a run of the same call id, for its own caller; another caller is refused as when
+   * the call's record is found (a run still in flight must not show its outcome to anyone else).
+   */
+  private CompletableFuture<CallAnswer> join(
+      InFlight running, String callId, String function, Caller caller) {
+    if (permissions.applies(caller) && !running.caller().equals(caller.id())) {
+      return CompletableFuture.completedFuture(
+          refused(callId, function, "this call id belongs to another caller"));
+    }
+    return running.future();
   }
 
   private static JsonValue parse(Value v) {
