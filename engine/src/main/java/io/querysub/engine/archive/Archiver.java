@@ -362,43 +362,63 @@ public final class Archiver implements GoldenSink, AutoCloseable {
     if (mine.size() <= options.maxSegmentsPerPartition()) {
       return segments;
     }
+    Merged m = merge(partition, segments, options.maxSegmentBytes(), null, dropped);
+    return m.damaged() != null ? segments : m.segments();
+  }
+
+  /**
+   * What {@link #merge} made.
+   *
+   * @param segments every segment, the partition's replaced by {@code fresh} (at the end)
+   * @param fresh the partition's new segments
+   * @param recordsRead writes read from its old segments
+   * @param damaged the key of a damaged segment, when nothing was merged because of it
+   */
+  private record Merged(
+      List<SegmentRef> segments, List<SegmentRef> fresh, long recordsRead, String damaged) {}
+
+  /**
+   * Reads every segment of {@code partition} in {@code segments}, applies the history retention
+   * ({@link PartitionMerge}) and writes what is kept as segments of about {@code targetBytes}
+   * ({@code afterEach}, may be null, runs after each). Adds the replaced keys, and the large values
+   * only they referred to, to {@code dropped}. A damaged segment is never merged away: then nothing
+   * is written, {@code dropped} is left alone, and the result names it.
+   */
+  private Merged merge(
+      int partition,
+      List<SegmentRef> segments,
+      long targetBytes,
+      Runnable afterEach,
+      Set<String> dropped)
+      throws IOException {
     List<ArchivedWrite> all = new ArrayList<>();
-    for (SegmentRef r : mine) {
-      SegmentScan scan = SegmentCodec.scan(archive.get(r.key()));
-      if (!scan.clean()) {
-        // Never merge damage away silently: keep the segments as they are and say so.
-        LOG.warning(
-            () ->
-                "archive segment "
-                    + r.key()
-                    + " is damaged ("
-                    + scan.damage().size()
-                    + " stretches); partition "
-                    + partition
-                    + " is not merged");
-        return segments;
-      }
-      all.addAll(scan.writes());
-    }
-    List<ArchivedWrite> kept =
-        PartitionMerge.merge(all, clock.getAsLong(), options.historyRetention());
     List<SegmentRef> out = new ArrayList<>();
+    Set<String> replaced = new HashSet<>();
     for (SegmentRef r : segments) {
       if (r.partition() != partition) {
         out.add(r);
-      } else {
-        dropped.add(r.key());
-        dropped.addAll(largeBySegment.getOrDefault(r.key(), List.of()));
+        continue;
       }
-    }
-    if (!kept.isEmpty()) {
-      for (SegmentRef r : writeSegments(partition, kept)) {
-        out.add(r);
-        // Large values the merge kept are still referenced: not garbage.
-        largeBySegment.getOrDefault(r.key(), List.of()).forEach(dropped::remove);
+      try {
+        all.addAll(SegmentCodec.readWhole(r.key(), r, archive.get(r.key())));
+      } catch (ArchiveFormatException e) {
+        LOG.warning(() -> e.getMessage() + "; partition " + partition + " is not merged");
+        return new Merged(segments, List.of(), 0, r.key());
       }
+      replaced.add(r.key());
+      replaced.addAll(largeBySegment.getOrDefault(r.key(), List.of()));
     }
-    return out;
+    List<ArchivedWrite> kept =
+        PartitionMerge.merge(all, clock.getAsLong(), options.historyRetention());
+    List<SegmentRef> fresh =
+        kept.isEmpty() ? List.of() : writeSegments(partition, kept, targetBytes, afterEach);
+    for (SegmentRef r : fresh) {
+      out.add(r);
+      // Large values the merge kept are still referenced: not garbage.
+      largeBySegment.getOrDefault(r.key(), List.of()).forEach(replaced::remove);
+    }
+    dropped.addAll(replaced);
+    return new Merged(out, fresh, all.size(), null);
   }
 
   /**
@@ -443,20 +463,20 @@ public final class Archiver implements GoldenSink, AutoCloseable {
   public int deleteUnlisted() throws IOException {
     synchronized (roundLock) {
       Set<String> listed = new HashSet<>();
-      Set<String> current = new HashSet<>();
+      Set<String> inForce = new HashSet<>();
       for (Manifest m : Manifests.kept(archive, KEPT_MANIFESTS)) {
-        Set<String> keys = m.sequence() == this.current.sequence() ? current : new HashSet<>();
+        Set<String> keys = m.sequence() == current.sequence() ? inForce : new HashSet<>();
         for (SegmentRef r : m.segments()) {
           keys.add(r.key());
         }
         keys.addAll(m.largeValues());
         listed.addAll(keys);
       }
-      if (doomed.isEmpty() && !current.isEmpty()) {
+      if (doomed.isEmpty() && !inForce.isEmpty()) {
         // What only the fallback manifest lists is garbage once the next manifest is written: a
         // process that died between a manifest and its deletes left it (the merge job's restart).
         Set<String> fallbackOnly = new HashSet<>(listed);
-        fallbackOnly.removeAll(current);
+        fallbackOnly.removeAll(inForce);
         if (!fallbackOnly.isEmpty()) {
           doomed.add(fallbackOnly);
         }
@@ -519,12 +539,10 @@ public final class Archiver implements GoldenSink, AutoCloseable {
     synchronized (roundLock) {
       List<SegmentRef> mine = new ArrayList<>();
       long bytes = 0;
-      long records = 0;
       for (SegmentRef r : current.segments()) {
         if (r.partition() == partition) {
           mine.add(r);
           bytes += r.bytes();
-          records += r.records();
         }
       }
       long wanted = Math.max(1, (bytes + targetBytes - 1) / targetBytes);
@@ -539,67 +557,45 @@ public final class Archiver implements GoldenSink, AutoCloseable {
             0,
             "already " + mine.size() + " segments");
       }
-      List<ArchivedWrite> all = new ArrayList<>();
-      for (SegmentRef r : mine) {
-        SegmentScan scan = SegmentCodec.scan(archive.get(r.key()));
-        if (!scan.clean() || scan.writes().size() != r.records()) {
-          LOG.warning(
-              () ->
-                  "archive segment "
-                      + r.key()
-                      + " is damaged; partition "
-                      + partition
-                      + " is not merged");
-          return new MergeResult(
-              partition,
-              mine.size(),
-              mine.size(),
-              0,
-              0,
-              0,
-              0,
-              "segment " + r.key() + " is damaged");
-        }
-        all.addAll(scan.writes());
-      }
-      List<ArchivedWrite> kept =
-          PartitionMerge.merge(all, clock.getAsLong(), options.historyRetention());
-      List<SegmentRef> fresh =
-          kept.isEmpty()
-              ? List.of()
-              : writeSegments(
-                  partition,
-                  kept,
-                  targetBytes,
-                  () -> FailPoints.hit(FailPoints.MERGE_AFTER_SEGMENT));
       Set<String> dropped = new HashSet<>();
-      Set<String> old = new HashSet<>();
-      for (SegmentRef r : mine) {
-        old.add(r.key());
-        dropped.add(r.key());
-        dropped.addAll(largeBySegment.getOrDefault(r.key(), List.of()));
-      }
-      List<SegmentRef> segments = new ArrayList<>();
-      for (SegmentRef r : current.segments()) {
-        if (!old.contains(r.key())) {
-          segments.add(r);
-        }
+      Merged m =
+          merge(
+              partition,
+              current.segments(),
+              targetBytes,
+              () -> FailPoints.hit(FailPoints.MERGE_AFTER_SEGMENT),
+              dropped);
+      if (m.damaged() != null) {
+        return new MergeResult(
+            partition,
+            mine.size(),
+            mine.size(),
+            0,
+            0,
+            0,
+            0,
+            "segment " + m.damaged() + " is damaged");
       }
       long written = 0;
       long writtenRecords = 0;
-      for (SegmentRef r : fresh) {
-        segments.add(r);
+      for (SegmentRef r : m.fresh()) {
         written += r.bytes();
         writtenRecords += r.records();
-        largeBySegment.getOrDefault(r.key(), List.of()).forEach(dropped::remove);
       }
       FailPoints.hit(FailPoints.MERGE_BEFORE_MANIFEST);
-      publish(segments, current.archivedUpTo());
+      publish(m.segments(), current.archivedUpTo());
       FailPoints.hit(FailPoints.MERGE_AFTER_MANIFEST);
       collectGarbage(dropped);
       publishStatus();
       return new MergeResult(
-          partition, mine.size(), fresh.size(), all.size(), writtenRecords, bytes, written, null);
+          partition,
+          mine.size(),
+          m.fresh().size(),
+          m.recordsRead(),
+          writtenRecords,
+          bytes,
+          written,
+          null);
     }
   }
 

@@ -62,6 +62,37 @@ public final class SegmentCodec {
     return SegmentScanner.scan(bytes);
   }
 
+  /**
+   * The writes of a segment that must be whole: exactly the size, no damage, and the record count
+   * its manifest entry {@code ref} lists (a merge, a backup and a check never go on past damage).
+   *
+   * @param key where the bytes were read (the archive's key, or a backup's copy), for messages
+   * @throws ArchiveFormatException naming the segment and what differs (the first damaged stretch)
+   */
+  public static List<ArchivedWrite> readWhole(String key, SegmentRef ref, byte[] bytes)
+      throws ArchiveFormatException {
+    if (bytes.length != ref.bytes()) {
+      throw new ArchiveFormatException(
+          "segment " + key + " holds " + bytes.length + " bytes, its entry says " + ref.bytes());
+    }
+    SegmentScan scan = scan(bytes);
+    if (!scan.clean()) {
+      SegmentScan.Damage d = scan.damage().get(0);
+      throw new ArchiveFormatException(
+          "segment " + key + " is damaged at offset " + d.offset() + " (" + d.reason() + ")");
+    }
+    if (scan.writes().size() != ref.records()) {
+      throw new ArchiveFormatException(
+          "segment "
+              + key
+              + " holds "
+              + scan.writes().size()
+              + " records, its entry says "
+              + ref.records());
+    }
+    return scan.writes();
+  }
+
   /** The CRC32C of {@code bytes}, as a {@link LargeRef} records it for a large value's object. */
   public static int crc32c(byte[] bytes) {
     return Fields.crc32c(bytes, 0, bytes.length);

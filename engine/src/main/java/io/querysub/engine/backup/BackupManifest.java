@@ -116,9 +116,4 @@ public record BackupManifest(
   public List<String> partitionKeys(int p) {
     return segments.stream().filter(s -> s.ref().partition() == p).map(Segment::backupKey).toList();
   }
-
-  /** The segments of one partition, as sources read from the backup location. */
-  public List<SourceSegment> partition(int p) {
-    return segments.stream().filter(s -> s.ref().partition() == p).map(Segment::source).toList();
-  }
 }

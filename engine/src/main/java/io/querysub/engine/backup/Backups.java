@@ -341,24 +341,21 @@ public final class Backups {
    */
   public static PartitionDigest digestPartition(ArchiveStore target, BackupManifest b, int p)
       throws IOException {
-    List<ArchivedWrite> state =
-        StateDigest.stateAsOf(Segments.read(target, b.partition(p)), b.version(), null);
-    byte[] d = StateDigest.digest(state, Segments.large(target, largeKeys(b)));
-    return new PartitionDigest(StateDigest.hex(d), state.size());
+    return digest(Restore.Source.backup(target, b), p, b.version());
   }
 
   /** The digest of partition {@code p} of the archive {@code m}, as of {@code asOf}. */
   public static PartitionDigest digestArchive(ArchiveStore archive, Manifest m, int p, Version asOf)
       throws IOException {
-    List<SourceSegment> mine = new ArrayList<>();
-    for (SegmentRef r : m.segments()) {
-      if (r.partition() == p) {
-        mine.add(new SourceSegment(r.key(), r));
-      }
-    }
-    List<ArchivedWrite> state = StateDigest.stateAsOf(Segments.read(archive, mine), asOf, null);
-    byte[] d = StateDigest.digest(state, Segments.large(archive, Map.of()));
-    return new PartitionDigest(StateDigest.hex(d), state.size());
+    return digest(Restore.Source.archive(archive, m), p, asOf);
+  }
+
+  /** The digest of partition {@code p} of {@code source}'s data as of {@code asOf}. */
+  private static PartitionDigest digest(Restore.Source source, int p, Version asOf)
+      throws IOException {
+    List<ArchivedWrite> state = Restore.state(source, p, asOf, null);
+    return new PartitionDigest(
+        StateDigest.hex(StateDigest.digest(state, source.large())), state.size());
   }
 
   /**

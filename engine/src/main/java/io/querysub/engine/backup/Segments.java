@@ -1,12 +1,12 @@
 package io.querysub.engine.backup;
 
+import io.querysub.engine.archive.ArchiveFormatException;
 import io.querysub.engine.archive.ArchiveLoader;
 import io.querysub.engine.archive.ArchiveObjectNotFoundException;
 import io.querysub.engine.archive.ArchiveStore;
 import io.querysub.engine.archive.ArchivedWrite;
 import io.querysub.engine.archive.LargeRef;
 import io.querysub.engine.archive.SegmentCodec;
-import io.querysub.engine.archive.SegmentScan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -39,33 +39,13 @@ public final class Segments {
     return check(s, get(store, s.key()));
   }
 
-  /** Checks the bytes of {@code s} and returns its writes. */
+  /** Checks the bytes of {@code s} ({@link SegmentCodec#readWhole}) and returns its writes. */
   static List<ArchivedWrite> check(SourceSegment s, byte[] bytes) throws BackupException {
-    if (bytes.length != s.ref().bytes()) {
-      throw new BackupException(
-          "segment "
-              + s.key()
-              + " holds "
-              + bytes.length
-              + " bytes, its entry says "
-              + s.ref().bytes());
+    try {
+      return SegmentCodec.readWhole(s.key(), s.ref(), bytes);
+    } catch (ArchiveFormatException e) {
+      throw new BackupException(e.getMessage());
     }
-    SegmentScan scan = SegmentCodec.scan(bytes);
-    if (!scan.clean()) {
-      SegmentScan.Damage d = scan.damage().get(0);
-      throw new BackupException(
-          "segment " + s.key() + " is damaged at offset " + d.offset() + " (" + d.reason() + ")");
-    }
-    if (scan.writes().size() != s.ref().records()) {
-      throw new BackupException(
-          "segment "
-              + s.key()
-              + " holds "
-              + scan.writes().size()
-              + " records, its entry says "
-              + s.ref().records());
-    }
-    return scan.writes();
   }
 
   /** The object under {@code key}; a missing one is a {@link BackupException}. */
