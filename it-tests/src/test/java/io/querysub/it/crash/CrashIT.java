@@ -2,10 +2,8 @@ package io.querysub.it.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -278,7 +276,7 @@ class CrashIT {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
-          long[] v = Ledger.parse(json(r.body()).getString("version"));
+          long[] v = Ledger.parse(ArchiveChecks.json(r.body()).getString("version"));
           for (int t : touched) {
             ledgers[writer][t].ack(stored, v);
           }
@@ -306,7 +304,7 @@ class CrashIT {
                     .timeout(Duration.ofSeconds(30))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
-        JsonObject o = json(r.body());
+        JsonObject o = ArchiveChecks.json(r.body());
         long[] version = Ledger.parse(o.getString("version"));
         int seq;
         if (r.statusCode() == 200) {
@@ -329,12 +327,6 @@ class CrashIT {
 
   private static String path(int writer, int i) {
     return "/api/v1/data/c" + writer + "/p" + i;
-  }
-
-  private static JsonObject json(String text) {
-    try (var r = Json.createReader(new StringReader(text))) {
-      return r.readObject();
-    }
   }
 
   private static long percentile(List<Long> sorted, int p) {

@@ -3,9 +3,7 @@ package io.querysub.it.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.querysub.engine.version.Version;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -94,7 +92,7 @@ class S3ArchiveIT {
     for (int i = 0; i < WRITES / 2; i++) {
       last = put(a, i);
     }
-    awaitArchived(a, last);
+    ArchiveChecks.awaitArchived(http, a, last);
 
     proxy.stop();
     proxy = null;
@@ -106,7 +104,7 @@ class S3ArchiveIT {
     assertThat(degraded.getString("lastError")).contains("127.0.0.1:" + port);
 
     startProxy(port);
-    awaitArchived(a, last);
+    ArchiveChecks.awaitArchived(http, a, last);
     assertThat(a.kill9()).isEqualTo(137);
     a.deleteRoot();
     MicroProcess.deleteTree(work.resolve("data-a"));
@@ -115,7 +113,7 @@ class S3ArchiveIT {
     for (int i = 0; i < WRITES; i++) {
       HttpResponse<String> r = http.send(get(b, path(i)), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(path(i)).isEqualTo(200);
-      assertThat(json(r.body()).getJsonObject("value").getInt("i")).isEqualTo(i);
+      assertThat(ArchiveChecks.json(r.body()).getJsonObject("value").getInt("i")).isEqualTo(i);
     }
     System.out.println(
         "S3ArchiveIT: node b recovered " + b.archivedWrites() + " writes from the S3 archive");
@@ -148,32 +146,18 @@ class S3ArchiveIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as("PUT %s: %s", path(i), r.body()).isEqualTo(200);
-    return Version.parse(json(r.body()).getString("version"));
+    return Version.parse(ArchiveChecks.json(r.body()).getString("version"));
   }
 
   private static HttpRequest get(MicroProcess n, String path) {
     return HttpRequest.newBuilder(n.uri(path)).GET().build();
   }
 
-  /** The data of the {@code querysub-archive} readiness check. */
-  private JsonObject archiveCheck(MicroProcess n) throws Exception {
-    HttpResponse<String> r =
-        http.send(get(n, "/health/ready"), HttpResponse.BodyHandlers.ofString());
-    for (var c : json(r.body()).getJsonArray("checks")) {
-      JsonObject o = c.asJsonObject();
-      if (o.getString("name").equals("querysub-archive")) {
-        assertThat(o.getString("status")).isEqualTo("UP");
-        return o.getJsonObject("data");
-      }
-    }
-    throw new AssertionError("no querysub-archive check in " + r.body());
-  }
-
   private JsonObject awaitDegradedWithWritesWaiting(MicroProcess n) throws Exception {
     List<String> seen = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
-      JsonObject d = archiveCheck(n);
-      if (d.getString("state").equals("degraded") && number(d, "pendingWrites") > 0) {
+      JsonObject d = ArchiveChecks.archiveCheck(http, n);
+      if (d.getString("state").equals("degraded") && ArchiveChecks.number(d, "pendingWrites") > 0) {
         return d;
       }
       seen.add(d.toString());
@@ -181,35 +165,5 @@ class S3ArchiveIT {
     }
     throw new AssertionError(
         "archive never degraded with writes waiting; last: " + seen.get(seen.size() - 1));
-  }
-
-  /** Waits until the archive holds every golden write up to {@code v}. */
-  private void awaitArchived(MicroProcess n, Version v) throws Exception {
-    String last = "";
-    for (int i = 0; i < 300; i++) {
-      JsonObject d = archiveCheck(n);
-      last = d.toString();
-      if (d.getString("state").equals("ok")
-          && Version.parse(d.getString("archivedUpTo")).compareTo(v) >= 0
-          && number(d, "pendingWrites") == 0) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the archive did not reach " + v + "; last: " + last);
-  }
-
-  /** A number of a health check's data, which Payara renders as a JSON number or string. */
-  private static long number(JsonObject data, String key) {
-    var v = data.get(key);
-    return v instanceof jakarta.json.JsonNumber n
-        ? n.longValue()
-        : Long.parseLong(data.getString(key));
-  }
-
-  private static JsonObject json(String text) {
-    try (var r = Json.createReader(new StringReader(text))) {
-      return r.readObject();
-    }
   }
 }

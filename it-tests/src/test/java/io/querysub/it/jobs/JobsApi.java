@@ -2,6 +2,7 @@ package io.querysub.it.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.querysub.it.crash.ArchiveChecks;
 import io.querysub.it.crash.MicroProcess;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -144,40 +145,9 @@ final class JobsApi {
     return j;
   }
 
-  /** The data of the {@code querysub-archive} readiness check. */
-  JsonObject archiveCheck() throws Exception {
-    Answer a = send("GET", "/health/ready", null, null);
-    for (var c : json(a.body()).getJsonArray("checks")) {
-      JsonObject o = c.asJsonObject();
-      if (o.getString("name").equals("querysub-archive")) {
-        return o.getJsonObject("data");
-      }
-    }
-    throw new AssertionError("no querysub-archive check in " + a.body());
-  }
-
   /** Waits until the archive holds every golden write up to {@code version}. */
   void awaitArchived(String version) throws Exception {
-    io.querysub.engine.version.Version v = io.querysub.engine.version.Version.parse(version);
-    String last = "";
-    for (int i = 0; i < 300; i++) {
-      JsonObject d = archiveCheck();
-      last = d.toString();
-      if (d.getString("state").equals("ok")
-          && io.querysub.engine.version.Version.parse(d.getString("archivedUpTo")).compareTo(v) >= 0
-          && number(d, "pendingWrites") == 0) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the archive did not reach " + v + "; last: " + last);
-  }
-
-  static long number(JsonObject data, String key) {
-    var v = data.get(key);
-    return v instanceof jakarta.json.JsonNumber n
-        ? n.longValue()
-        : Long.parseLong(data.getString(key));
+    ArchiveChecks.awaitArchived(http, node, io.querysub.engine.version.Version.parse(version));
   }
 
   static long metric(JsonObject job, String name) {
@@ -189,8 +159,6 @@ final class JobsApi {
   }
 
   static JsonObject json(String text) {
-    try (var r = Json.createReader(new StringReader(text))) {
-      return r.readObject();
-    }
+    return ArchiveChecks.json(text);
   }
 }
