@@ -99,27 +99,53 @@ public class Jobs {
     }
   }
 
-  /** The newest executions, newest first, of one job or of all. */
+  /**
+   * The newest executions, newest first, of one job or of all.
+   *
+   * @throws QuerysubException {@code UNAVAILABLE} when the runtime's listing kept failing
+   */
   public List<JobView> list(String name, int limit) {
     List<JobView> out = new ArrayList<>();
     for (String job : JobParams.jobs()) {
-      if (name != null && !name.equals(job)) {
-        continue;
-      }
-      List<JobInstance> instances;
-      try {
-        instances = operator().getJobInstances(job, 0, limit);
-      } catch (NoSuchJobException e) {
-        continue;
-      }
-      for (JobInstance i : instances) {
-        for (JobExecution e : operator().getJobExecutions(i)) {
-          out.add(view(e, i.getInstanceId()));
-        }
+      if (name == null || name.equals(job)) {
+        out.addAll(executions(job, limit));
       }
     }
     out.sort(Comparator.comparingLong(JobView::id).reversed());
     return out.size() > limit ? out.subList(0, limit) : out;
+  }
+
+  /**
+   * The executions of the newest {@code limit} instances of {@code job}. The runtime (IBM JBatch)
+   * throws a NullPointerException when it lists an instance that a job starting at that moment has
+   * not finished creating: the listing is taken again, a few times.
+   */
+  private List<JobView> executions(String job, int limit) {
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      try {
+        List<JobView> out = new ArrayList<>();
+        for (JobInstance i : operator().getJobInstances(job, 0, limit)) {
+          for (JobExecution e : operator().getJobExecutions(i)) {
+            out.add(view(e, i.getInstanceId()));
+          }
+        }
+        return out;
+      } catch (NoSuchJobException e) {
+        return List.of();
+      } catch (NullPointerException e) {
+        last = e;
+        try {
+          Thread.sleep(20L << attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    throw new QuerysubException(
+        ErrorCode.UNAVAILABLE,
+        "the batch runtime could not list the executions of " + job + ": " + last);
   }
 
   /**
